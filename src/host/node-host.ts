@@ -1,0 +1,226 @@
+/** NodeHost: the real machine. */
+import { spawn } from 'node:child_process';
+import { promises as fs, constants as fsc } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ExecOptions, ExecResult, Host, HostInfo } from './host.js';
+import { envAllowlist } from './env-allowlist.js';
+
+const DEFAULT_TIMEOUT_MS = 5000;
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+
+/** Options for NodeHost. */
+export interface NodeHostOptions {
+  /** The environment to read (through the allowlist) and to pass to children. Default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Finds a program on the absolute entries of PATH. Empty, "." and relative entries are skipped,
+ * so nothing in the current directory is run by accident (DESIGN §8).
+ */
+export async function whichAbsolute(file: string, pathVar: string | undefined): Promise<string | undefined> {
+  if (path.isAbsolute(file)) return file;
+  if (file.includes('/') || file.includes('\\')) return undefined; // relative paths are refused
+  const exts = process.platform === 'win32' ? ['.exe', '.cmd', '.bat', ''] : [''];
+  for (const dir of (pathVar ?? '').split(path.delimiter)) {
+    if (!dir || !path.isAbsolute(dir)) continue;
+    for (const ext of exts) {
+      const candidate = path.join(dir, file + ext);
+      try {
+        await fs.access(candidate, process.platform === 'win32' ? fsc.F_OK : fsc.X_OK);
+        const st = await fs.stat(candidate);
+        if (st.isFile()) return candidate;
+      } catch {
+        /* next */
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Runs a resolved program without a shell, bounded in time and output; kills its whole process group on timeout. */
+export function runBounded(
+  resolved: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: ExecOptions,
+): Promise<ExecResult> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  return new Promise((resolve) => {
+    let child;
+    try {
+      child = spawn(resolved, args, {
+        shell: false,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: opts.env ? { ...env, ...opts.env } : env,
+        detached: process.platform !== 'win32', // own process group, so the tree can be killed
+        windowsHide: true,
+      });
+    } catch (e) {
+      resolve({ status: 'error', code: null, signal: null, stdout: '', stderr: '', truncated: false, error: String(e) });
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outLen = 0;
+    let errLen = 0;
+    let truncated = false;
+    let timedOut = false;
+    let spawnError: NodeJS.ErrnoException | undefined;
+    const killTree = () => {
+      try {
+        if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+    const take = (chunks: Buffer[], len: number, b: Buffer): number => {
+      const room = maxBytes - len;
+      if (room <= 0) {
+        truncated = true;
+        return len;
+      }
+      if (b.length > room) {
+        chunks.push(b.subarray(0, room));
+        truncated = true;
+        return maxBytes;
+      }
+      chunks.push(b);
+      return len + b.length;
+    };
+    child.stdout!.on('data', (b: Buffer) => {
+      outLen = take(out, outLen, b);
+      if (truncated) killTree();
+    });
+    child.stderr!.on('data', (b: Buffer) => {
+      errLen = take(err, errLen, b);
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killTree();
+    }, timeoutMs);
+    const onAbort = () => {
+      timedOut = true;
+      killTree();
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      spawnError = e;
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      const base = { code, signal: signal ?? null, stdout, stderr, truncated };
+      if (spawnError) {
+        const notFound = spawnError.code === 'ENOENT';
+        resolve({ ...base, code: null, status: notFound ? 'not-found' : 'error', error: spawnError.message });
+      } else if (timedOut) resolve({ ...base, status: 'timeout' });
+      else if (code === 0) resolve({ ...base, status: 'ok' });
+      else resolve({ ...base, status: 'failed' });
+    });
+  });
+}
+
+/** The real machine, seen through the env allowlist. */
+export class NodeHost implements Host {
+  readonly kind: 'live' | 'recording' = 'live';
+  private readonly rawEnv: NodeJS.ProcessEnv;
+  private cachedInfo: HostInfo | undefined;
+
+  constructor(opts: NodeHostOptions = {}) {
+    this.rawEnv = opts.env ?? process.env;
+  }
+
+  info(): HostInfo {
+    if (this.cachedInfo) return this.cachedInfo;
+    const v = process.versions;
+    const versions: Record<string, string> = {};
+    for (const k of ['node', 'v8', 'openssl', 'uv', 'modules', 'napi', 'zlib'] as const) {
+      if (v[k]) versions[k] = v[k]!;
+    }
+    this.cachedInfo = {
+      platform: process.platform,
+      arch: process.arch,
+      release: os.release(),
+      type: os.type(),
+      version: os.version(),
+      endianness: os.endianness(),
+      hostname: os.hostname(),
+      totalMemBytes: os.totalmem(),
+      cpuCount: os.cpus().length,
+      availableParallelism: os.availableParallelism(),
+      versions,
+    };
+    return this.cachedInfo;
+  }
+
+  env(name: string): string | undefined {
+    const mode = envAllowlist().get(name);
+    if (!mode) return undefined;
+    const v = this.rawEnv[name];
+    if (v === undefined) return undefined;
+    return mode === 'presence' ? '<set>' : v;
+  }
+
+  async readFile(p: string): Promise<string | undefined> {
+    try {
+      return await fs.readFile(p, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  async readBinary(p: string): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await fs.readFile(p));
+    } catch {
+      return undefined;
+    }
+  }
+
+  async readDir(p: string): Promise<string[] | undefined> {
+    try {
+      return (await fs.readdir(p)).sort();
+    } catch {
+      return undefined;
+    }
+  }
+
+  async readLink(p: string): Promise<string | undefined> {
+    try {
+      return await fs.readlink(p);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async exists(p: string): Promise<boolean> {
+    try {
+      await fs.lstat(p);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async exec(file: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const resolved = await whichAbsolute(file, this.rawEnv.PATH);
+    if (!resolved) {
+      return { status: 'not-found', code: null, signal: null, stdout: '', stderr: '', truncated: false };
+    }
+    return runBounded(resolved, args, this.rawEnv, opts);
+  }
+
+  async call<T>(_key: string, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch {
+      return undefined;
+    }
+  }
+}

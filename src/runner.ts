@@ -1,0 +1,136 @@
+/** The runner: probes concurrently, each under its own deadline; calibrations one at a time. */
+import type { Host } from './host/host.js';
+import type { CalibrationLevel, Detection, Metric, Probe, ProbeReport, ProgressEvent } from './types.js';
+
+/** Options for runProbes. */
+export interface RunOptions {
+  calibrate: CalibrationLevel;
+  /** Per-probe deadline. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onProgress?: (ev: ProgressEvent) => void;
+}
+
+/** What the runner hands to the report builder. */
+export interface RunResult {
+  probes: Record<string, ProbeReport>;
+  detections: Record<string, Detection>;
+  metrics: Record<string, Metric>;
+  /** false when interrupted or any probe timed out */
+  complete: boolean;
+}
+
+const TIMEOUT = Symbol('timeout');
+const ABORTED = Symbol('aborted');
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+/** Races a promise against a deadline and an outer abort. */
+function withDeadline<T>(
+  p: Promise<T>,
+  ms: number,
+  outer: AbortSignal | undefined,
+  inner: AbortController,
+): Promise<T | typeof TIMEOUT | typeof ABORTED> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      inner.abort(new Error('deadline'));
+      resolve(TIMEOUT);
+    }, ms);
+    timer.unref?.();
+    const onAbort = () => {
+      inner.abort(outer?.reason);
+      resolve(ABORTED);
+    };
+    if (outer?.aborted) onAbort();
+    outer?.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
+/** Runs every probe; never throws for a probe's sake. */
+export async function runProbes(host: Host, probes: readonly Probe[], opts: RunOptions): Promise<RunResult> {
+  const emit = (ev: ProgressEvent) => {
+    try {
+      opts.onProgress?.(ev);
+    } catch {
+      /* a progress consumer must not break the run */
+    }
+  };
+  const reports: Record<string, ProbeReport> = {};
+  const detections: Record<string, Detection> = {};
+  const peers: Record<string, Detection | undefined> = {};
+  const pending = new Map<string, Promise<void>>();
+  let complete = true;
+
+  const runOne = async (probe: Probe): Promise<void> => {
+    // Wait for declared dependencies (they run under their own deadlines).
+    for (const dep of probe.after ?? []) await pending.get(dep);
+    emit({ type: 'probe-start', probe: probe.id });
+    const t0 = performance.now();
+    const ctl = new AbortController();
+    const ctx = { signal: ctl.signal, calibrate: opts.calibrate, peers, progress: emit };
+    let report: ProbeReport;
+    try {
+      const r = await withDeadline(
+        Promise.resolve().then(() => probe.detect(host, ctx)),
+        opts.timeoutMs,
+        opts.signal,
+        ctl,
+      );
+      const durationMs = round(performance.now() - t0);
+      if (r === TIMEOUT || r === ABORTED) {
+        complete = false;
+        report = {
+          status: r === TIMEOUT ? 'timeout' : 'skipped',
+          durationMs,
+          facts: {},
+          evidence: [],
+          error: r === TIMEOUT ? `no result within ${opts.timeoutMs} ms` : 'interrupted',
+        };
+      } else {
+        detections[probe.id] = r;
+        peers[probe.id] = r;
+        report = { status: r.status ?? 'ok', durationMs, facts: r.facts, evidence: r.evidence };
+      }
+    } catch (e) {
+      report = {
+        status: 'error',
+        durationMs: round(performance.now() - t0),
+        facts: {},
+        evidence: [],
+        error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+      };
+    }
+    reports[probe.id] = report;
+    emit({ type: 'probe-end', probe: probe.id, status: report.status, durationMs: report.durationMs });
+  };
+
+  for (const p of probes) pending.set(p.id, runOne(p));
+  await Promise.all(pending.values());
+
+  const metrics: Record<string, Metric> = {};
+  if (opts.calibrate !== 'off' && host.kind !== 'replay') {
+    // One at a time: calibrations measure the machine and must not disturb each other.
+    for (const p of probes) {
+      const d = detections[p.id];
+      if (!p.calibrate || !d || opts.signal?.aborted) continue;
+      const ctl = new AbortController();
+      const ctx = { signal: ctl.signal, calibrate: opts.calibrate, peers, progress: emit };
+      try {
+        const r = await withDeadline(p.calibrate(ctx, d), opts.timeoutMs, opts.signal, ctl);
+        if (r === TIMEOUT || r === ABORTED) complete = false;
+        else Object.assign(metrics, r);
+      } catch (e) {
+        reports[p.id].evidence.push({ source: 'calibration', ok: false, detail: String(e) });
+      }
+    }
+  }
+  if (opts.signal?.aborted) complete = false;
+  return { probes: reports, detections, metrics, complete };
+}

@@ -1,0 +1,70 @@
+/** The JSON Schemas shipped in schemas/, compiled with ajv (strict) on first use. */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { schemaPath } from './paths.js';
+
+const require = createRequire(import.meta.url);
+
+/** Names of the schemas hwprobe publishes. */
+export const SCHEMA_NAMES = ['report', 'capture'] as const;
+export type SchemaName = (typeof SCHEMA_NAMES)[number];
+
+const texts = new Map<SchemaName, string>();
+const validators = new Map<SchemaName, ValidateFunction>();
+
+/** The schema's JSON text, as shipped. */
+export function schemaText(name: SchemaName): string {
+  let t = texts.get(name);
+  if (!t) {
+    t = readFileSync(schemaPath(`${name}.schema.json`), 'utf8');
+    texts.set(name, t);
+  }
+  return t;
+}
+
+/** A compiled validator. ajv is loaded only when something is validated. */
+export function validator(name: SchemaName): ValidateFunction {
+  let v = validators.get(name);
+  if (!v) {
+    // ajv ships CJS; require keeps start-up cheap and avoids default-export interop.
+    const Ajv2020 = require('ajv/dist/2020.js').default as typeof import('ajv').default;
+    const addFormats = require('ajv-formats').default as (a: unknown, f: string[]) => void;
+    const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
+    addFormats(ajv, ['date-time']);
+    v = ajv.compile(JSON.parse(schemaText(name)));
+    validators.set(name, v);
+  }
+  return v;
+}
+
+/** One schema violation, located by JSON pointer. */
+export interface SchemaIssue {
+  path: string;
+  message: string;
+}
+
+/** Renders ajv errors as {path, message}, naming the offending property where ajv keeps it in params. */
+export function describeErrors(errors: ErrorObject[] | null | undefined): SchemaIssue[] {
+  return (errors ?? []).map((e) => {
+    const p = e.params as Record<string, unknown>;
+    let path = e.instancePath || '/';
+    let message = e.message ?? 'is invalid';
+    if (e.keyword === 'additionalProperties' && typeof p.additionalProperty === 'string') {
+      path = `${e.instancePath}/${p.additionalProperty}`;
+      message = 'is not allowed here';
+    } else if (e.keyword === 'required' && typeof p.missingProperty === 'string') {
+      path = `${e.instancePath}/${p.missingProperty}`;
+      message = 'is required';
+    } else if (e.keyword === 'enum' && Array.isArray(p.allowedValues)) {
+      message = `must be one of ${p.allowedValues.map((x) => JSON.stringify(x)).join(', ')}`;
+    }
+    return { path, message };
+  });
+}
+
+/** Validates a value; returns the issues (empty when valid). */
+export function validate(name: SchemaName, value: unknown): SchemaIssue[] {
+  const v = validator(name);
+  return v(value) ? [] : describeErrors(v.errors);
+}

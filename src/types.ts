@@ -1,0 +1,130 @@
+/** The report contract (DESIGN §6) and the probe contract (DESIGN §4). */
+import type { Host } from './host/host.js';
+
+/** Tri-state answer: `null` means "could not tell", never "no". */
+export type Tri = boolean | null;
+
+/** How thoroughly calibration kernels run. */
+export type CalibrationLevel = 'off' | 'quick' | 'full';
+
+/** Outcome of one probe in the report. */
+export type ProbeStatus = 'ok' | 'unsupported' | 'error' | 'timeout' | 'skipped';
+
+/** Finding severity. */
+export type Severity = 'info' | 'warning' | 'error';
+
+/** One source a probe consulted, and whether it answered. */
+export interface Evidence {
+  source: string;
+  ok: boolean;
+  detail?: string;
+}
+
+/** One capability at its three levels. */
+export interface Capability {
+  advertised: Tri;
+  usable: Tri;
+  effective: Tri;
+  evidence: string[];
+  notes?: string;
+}
+
+/** A stable-coded observation; `message` is rendered from code and args. */
+export interface Finding {
+  code: string;
+  severity: Severity;
+  message: string;
+  capability?: string;
+  evidence?: string[];
+  hint?: string;
+  args?: Record<string, string | number | boolean | null>;
+}
+
+/** A calibration result. */
+export interface Metric {
+  value: number;
+  unit: string;
+  samples: number;
+  cv: number;
+  min: number;
+  max: number;
+  baseline?: { value: number; method: string };
+  speedup?: number;
+}
+
+/** What a probe's detection returns. */
+export interface Detection {
+  /** Defaults to 'ok'. 'unsupported' when the platform offers nothing to look at. */
+  status?: 'ok' | 'unsupported' | 'skipped';
+  facts: Record<string, unknown>;
+  evidence: Evidence[];
+  capabilities: Record<string, Capability>;
+  findings: Finding[];
+}
+
+/** Progress event emitted by the runner (and later by calibration). */
+export type ProgressEvent =
+  | { type: 'probe-start'; probe: string }
+  | { type: 'probe-end'; probe: string; status: ProbeStatus; durationMs: number }
+  | { type: 'calibration'; probe: string; kernel: string; fraction: number };
+
+/** Everything a probe gets besides the Host. */
+export interface ProbeContext {
+  signal: AbortSignal;
+  calibrate: CalibrationLevel;
+  /** Results of probes this one declared in `after`, when they ran. */
+  peers: Readonly<Record<string, Detection | undefined>>;
+  progress(ev: ProgressEvent): void;
+}
+
+/** A probe module: one domain of detection (and later calibration). */
+export interface Probe {
+  id: string;
+  title: string;
+  /** Ids of probes whose detection this one reads through ctx.peers. */
+  after?: string[];
+  detect(host: Host, ctx: ProbeContext): Promise<Detection>;
+  calibrate?(ctx: ProbeContext, d: Detection): Promise<Record<string, Metric>>;
+}
+
+/** One probe's entry in the report. */
+export interface ProbeReport {
+  status: ProbeStatus;
+  durationMs: number;
+  facts: Record<string, unknown>;
+  evidence: Evidence[];
+  error?: string;
+}
+
+/** The whole report (schemas/report.schema.json). */
+export interface Report {
+  schemaVersion: '1';
+  tool: { name: 'hwprobe'; version: string };
+  createdAt: string;
+  complete: boolean;
+  options: { probes: string[]; calibrate: CalibrationLevel; replay: boolean; redacted: boolean };
+  host: {
+    platform: string;
+    arch: string;
+    os: string | null;
+    kernel: string | null;
+    cpuCount: number;
+    memoryBytes: number | null;
+    hostname?: string;
+  };
+  runtime: {
+    node: string;
+    v8: string;
+    openssl: string | null;
+    libc: { family: string | null; version: string | null };
+  };
+  probes: Record<string, ProbeReport>;
+  capabilities: Record<string, Capability>;
+  metrics: Record<string, Metric>;
+  findings: Finding[];
+}
+
+/** An empty detection, for probes to fill in. */
+export function emptyDetection(): Detection {
+  return { facts: {}, evidence: [], capabilities: {}, findings: [] };
+}
