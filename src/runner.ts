@@ -39,7 +39,6 @@ function withDeadline<T>(
       inner.abort(new Error('deadline'));
       resolve(TIMEOUT);
     }, ms);
-    timer.unref?.();
     const onAbort = () => {
       inner.abort(outer?.reason);
       resolve(ABORTED);

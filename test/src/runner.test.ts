@@ -1,0 +1,69 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runProbes } from '../../src/runner.js';
+import { buildReport, assertValidReport } from '../../src/report.js';
+import { ReplayHost } from '../../src/host/replay-host.js';
+import { makeCapture } from '../../src/host/capture.js';
+import { emptyDetection, type Probe, type ProgressEvent } from '../../src/types.js';
+
+const good: Probe = {
+  id: 'good',
+  title: 'Good',
+  async detect() {
+    const d = emptyDetection();
+    d.facts.answer = 42;
+    d.capabilities['good.thing'] = { advertised: true, usable: true, effective: null, evidence: ['test'] };
+    return d;
+  },
+};
+const throws: Probe = {
+  id: 'throws',
+  title: 'Throws',
+  async detect() {
+    throw new Error('boom');
+  },
+};
+const hangs: Probe = {
+  id: 'hangs',
+  title: 'Hangs',
+  detect: () => new Promise(() => {}),
+};
+
+test('a throwing probe is status error and a hanging one is timeout; the rest is intact', async () => {
+  const host = new ReplayHost(makeCapture());
+  const events: ProgressEvent[] = [];
+  const t0 = Date.now();
+  const run = await runProbes(host, [good, throws, hangs], { calibrate: 'off', timeoutMs: 300, onProgress: (e) => events.push(e) });
+  assert.ok(Date.now() - t0 < 2000);
+  assert.is(run.probes.good.status, 'ok');
+  assert.equal(run.probes.good.facts, { answer: 42 });
+  assert.is(run.probes.throws.status, 'error');
+  assert.match(run.probes.throws.error!, /boom/);
+  assert.is(run.probes.hangs.status, 'timeout');
+  assert.is(run.complete, false);
+  assert.equal(
+    events.filter((e) => e.type === 'probe-end').map((e) => (e as { probe: string }).probe).sort(),
+    ['good', 'hangs', 'throws'],
+  );
+  const report = buildReport(host, run, { probes: ['good', 'throws', 'hangs'], calibrate: 'off', redact: true });
+  assertValidReport(report);
+  assert.equal(report.capabilities['good.thing'].advertised, true);
+});
+
+test('an outer abort stops the run and marks it incomplete', async () => {
+  const ctl = new AbortController();
+  setTimeout(() => ctl.abort(), 50);
+  const run = await runProbes(new ReplayHost(makeCapture()), [hangs, good], { calibrate: 'off', timeoutMs: 10_000, signal: ctl.signal });
+  assert.is(run.probes.hangs.status, 'skipped');
+  assert.is(run.probes.good.status, 'ok');
+  assert.is(run.complete, false);
+});
+
+test('calibration never runs under replay', async () => {
+  let called = false;
+  const cal: Probe = { ...good, id: 'cal', calibrate: async () => ((called = true), {}) };
+  await runProbes(new ReplayHost(makeCapture()), [cal], { calibrate: 'quick', timeoutMs: 1000 });
+  assert.is(called, false);
+});
+
+test.run();
