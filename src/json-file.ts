@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { InputError } from './errors.js';
-import { validate, type SchemaName } from './schemas.js';
+import { validate, type SchemaIssue, type SchemaName } from './schemas.js';
 
 /** Line and column (1-based) of a character offset. */
 function lineCol(text: string, pos: number): { line: number; col: number } {
@@ -40,12 +40,17 @@ export async function readJsonFile(file: string): Promise<unknown> {
 export async function readValidated<T>(file: string, schema: SchemaName): Promise<T> {
   const data = await readJsonFile(file);
   const issues = validate(schema, data);
-  if (issues.length) {
-    const lines = issues.slice(0, 20).map((i) => `  ${i.path}: ${i.message}`);
-    if (issues.length > 20) lines.push(`  … and ${issues.length - 20} more`);
-    throw new InputError(`${file}: not a valid ${schema} (schemas/${schema}.schema.json):\n${lines.join('\n')}`);
-  }
+  if (issues.length) throw invalidDocument(file, schema, issues);
   return data as T;
+}
+
+/** An InputError listing schema violations: wrong values first, then missing keys, at most 25 lines. */
+export function invalidDocument(file: string, schema: SchemaName, issues: SchemaIssue[]): InputError {
+  const missing = (i: SchemaIssue) => (i.message === 'is required' ? 1 : 0);
+  const sorted = [...issues].sort((a, b) => missing(a) - missing(b));
+  const lines = sorted.slice(0, 25).map((i) => `  ${i.path}: ${i.message}`);
+  if (sorted.length > 25) lines.push(`  … and ${sorted.length - 25} more`);
+  return new InputError(`${file}: not a valid ${schema} (schemas/${schema}.schema.json):\n${lines.join('\n')}`);
 }
 
 /** Writes a file atomically: a temp file beside it, then rename. Failures become InputErrors naming the file. */

@@ -130,16 +130,14 @@ async function schemaCommand(name: string, io: CliIo): Promise<number> {
 }
 
 async function validateCommand(file: string, io: CliIo): Promise<number> {
-  const { readJsonFile } = await import('./json-file.js');
+  const { readJsonFile, invalidDocument } = await import('./json-file.js');
   const { validate } = await import('./schemas.js');
   const data = await readJsonFile(file);
   const o = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
   const kind = 'captureVersion' in o ? 'capture' : 'schemaVersion' in o ? 'report' : undefined;
   if (!kind) throw new InputError(`${file}: neither a report (no /schemaVersion) nor a capture (no /captureVersion)`);
   const issues = validate(kind, data);
-  if (issues.length) {
-    throw new InputError(`${file}: not a valid ${kind}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
-  }
+  if (issues.length) throw invalidDocument(file, kind, issues);
   io.stdout.write(`${file}: valid ${kind}\n`);
   return EXIT.OK;
 }

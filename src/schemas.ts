@@ -1,8 +1,10 @@
 /** The JSON Schemas shipped in schemas/, compiled with ajv (strict) on first use. */
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { schemaPath } from './paths.js';
+import { PKG_ROOT, schemaPath } from './paths.js';
 
 const require = createRequire(import.meta.url);
 
@@ -23,16 +25,34 @@ export function schemaText(name: SchemaName): string {
   return t;
 }
 
-/** A compiled validator. ajv is loaded only when something is validated. */
+/** The ajv instance every schema is compiled with (strict, all errors, date-time format). */
+export function makeAjv(extra: Record<string, unknown> = {}): import('ajv').default {
+  // ajv ships CJS; require avoids default-export interop.
+  const Ajv2020 = require('ajv/dist/2020.js').default as typeof import('ajv').default;
+  const addFormats = require('ajv-formats').default as (a: unknown, f: string[]) => void;
+  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, ...extra });
+  addFormats(ajv, ['date-time']);
+  return ajv;
+}
+
+/** The validators precompiled by src/build/standalone.ts, when present and built from these very schemas. */
+function precompiled(name: SchemaName): ValidateFunction | undefined {
+  try {
+    const mod = require(join(PKG_ROOT, 'dist', 'validators.cjs')) as Record<string, ValidateFunction> & {
+      __hashes: Record<string, string>;
+    };
+    const hash = createHash('sha256').update(schemaText(name)).digest('hex');
+    return mod.__hashes?.[name] === hash ? mod[name] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A validator: precompiled when the build made one, else compiled now. */
 export function validator(name: SchemaName): ValidateFunction {
   let v = validators.get(name);
   if (!v) {
-    // ajv ships CJS; require keeps start-up cheap and avoids default-export interop.
-    const Ajv2020 = require('ajv/dist/2020.js').default as typeof import('ajv').default;
-    const addFormats = require('ajv-formats').default as (a: unknown, f: string[]) => void;
-    const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
-    addFormats(ajv, ['date-time']);
-    v = ajv.compile(JSON.parse(schemaText(name)));
+    v = precompiled(name) ?? makeAjv().compile(JSON.parse(schemaText(name)));
     validators.set(name, v);
   }
   return v;

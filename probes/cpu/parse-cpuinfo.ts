@@ -1,0 +1,336 @@
+/**
+ * /proc/cpuinfo parser: text in, data out; platform-free. Knows the layouts of x86, AArch64,
+ * 32-bit ARM (incl. the compat view of ARM64 kernels), POWER, s390x and RISC-V, and returns a
+ * best-effort generic view of anything else (SPARC, LoongArch, 32-bit PowerPC) without throwing.
+ */
+import { ARM_IMPLEMENTERS } from './tables.js';
+
+/** The layout a cpuinfo text was recognised as. */
+export type CpuinfoKind = 'x86' | 'arm' | 'ppc' | 's390' | 'riscv' | 'sparc' | 'loongarch' | 'unknown';
+
+/** One distinct ARM Main ID register value, as cpuinfo spells its fields. */
+export interface MidrInfo {
+  implementer: string;
+  variant: string | null;
+  architecture: string | null;
+  part: string | null;
+  revision: string | null;
+  /** MIDR_EL1 rebuilt from the fields (architecture nibble 0xF for ARMv7+), e.g. "0x410FD0C1"; null when a field is missing. */
+  midr: string | null;
+  /** How many processor blocks carry this value. */
+  count: number;
+}
+
+/** An s390x `processor N: version = ..., identification = ..., machine = ...` line. */
+export interface S390Processor {
+  index: number;
+  version: string | null;
+  identification: string | null;
+  machine: string | null;
+}
+
+/** Everything read from one /proc/cpuinfo text. */
+export interface Cpuinfo {
+  kind: CpuinfoKind;
+  /** Keys outside `processor` blocks (first occurrence wins), e.g. `Hardware`, the s390x header. */
+  global: Record<string, string>;
+  /** One record per `processor : N` block, keys as spelled in the file. */
+  processors: Record<string, string>[];
+  s390Processors: S390Processor[];
+  /** Repeated keys inside one block (first occurrence is kept; some Android kernels print `model name` twice). */
+  repeated: { block: number | 'global'; key: string; value: string }[];
+  /** Vendor as the file spells it (vendor_id, ARM implementer name, "IBM" for POWER…), or null. */
+  vendor: string | null;
+  /** Model name (x86 `model name`, ARM `model name`/`Processor`, POWER `cpu`, RISC-V `model name`/`uarch`…). */
+  model: string | null;
+  /** The raw flag/feature list of the first processor block, in file order (x86 `flags`, ARM `Features`, s390x `features`). */
+  flags: string[];
+  /** Which key `flags` came from. */
+  flagsKey: string | null;
+  /** Kernel-spelled feature names used for capabilities (flags, plus e.g. `altivec` from a POWER `cpu` line). */
+  features: string[];
+  /** Logical CPUs described (processor blocks, or the count the file states); null when it says nothing. */
+  logicalCpus: number | null;
+  x86: { family: number | null; model: number | null; stepping: number | null; microcode: string | null } | null;
+  /** Distinct MIDR values, in order of first appearance. */
+  midrs: MidrInfo[];
+  /** The RISC-V `isa` string of the first hart. */
+  isa: string | null;
+  /** `cpu MHz` values (x86), per processor block. */
+  mhz: number[];
+  /** x86 topology from physical id / core id, when present. */
+  topology: { sockets: number; cores: number } | null;
+}
+
+/** Splits "key<TAB>: value" lines; CRLF, lone CR and a missing final newline are all fine. */
+function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+const num = (s: string | undefined): number | null => {
+  if (s === undefined) return null;
+  const n = Number(s.trim());
+  return Number.isFinite(n) && s.trim() !== '' ? n : null;
+};
+
+const words = (s: string | undefined): string[] => (s ? s.trim().split(/\s+/).filter(Boolean) : []);
+
+/** Parses the `version = FF,  identification = 0618E8,  machine = 8561` tail of an s390x processor line. */
+function parseS390Processor(index: number, rest: string): S390Processor {
+  const get = (k: string): string | null => {
+    const m = new RegExp(`${k}\\s*=\\s*([^,\\s]+)`).exec(rest);
+    return m ? m[1] : null;
+  };
+  return { index, version: get('version'), identification: get('identification'), machine: get('machine') };
+}
+
+/** Rebuilds MIDR_EL1 from cpuinfo fields; the architecture field reads 0xF for everything ARMv7 and later. */
+function midrValue(impl: string, variant?: string, arch?: string, part?: string, rev?: string): string | null {
+  const i = Number.parseInt(impl, 16);
+  const v = variant !== undefined ? Number.parseInt(variant, 16) : NaN;
+  const p = part !== undefined ? Number.parseInt(part, 16) : NaN;
+  const r = rev !== undefined ? Number.parseInt(rev, 10) : NaN;
+  const a = arch !== undefined && /^\d+$/.test(arch) && Number(arch) >= 7 ? 0xf : NaN;
+  if ([i, v, p, r, a].some((x) => !Number.isFinite(x))) return null;
+  const value = ((i & 0xff) * 2 ** 24 + (v & 0xf) * 2 ** 20 + a * 2 ** 16 + (p & 0xfff) * 16 + (r & 0xf)) >>> 0;
+  return '0x' + value.toString(16).toUpperCase().padStart(8, '0');
+}
+
+/** Guesses the layout from the keys present. */
+function classify(first: (k: string) => string | undefined, global: Record<string, string>): CpuinfoKind {
+  const vendor = first('vendor_id');
+  if (vendor === 'IBM/S390' || 'bogomips per cpu' in global) return 's390';
+  if (first('isa')?.toLowerCase().startsWith('rv') || first('hart') !== undefined) return 'riscv';
+  if (first('flags') !== undefined && (vendor !== undefined || first('cpu family') !== undefined)) return 'x86';
+  if (first('CPU implementer') !== undefined || first('Features') !== undefined) return 'arm';
+  const cpu = first('cpu') ?? '';
+  if (/sparc/i.test(cpu) || 'ncpus active' in global) return 'sparc';
+  if (/power|ppc|altivec|^74\d|^75\d|^e\d{3,4}/i.test(cpu) || first('revision')?.includes('pvr')) return 'ppc';
+  if (/loongson/i.test(first('Model Name') ?? '') || /loongarch/i.test(first('ISA') ?? '')) return 'loongarch';
+  return 'unknown';
+}
+
+/** Parses one /proc/cpuinfo text. Never throws on odd input; unknown layouts give a sparse result. */
+export function parseCpuinfo(text: string): Cpuinfo {
+  const global: Record<string, string> = {};
+  const processors: Record<string, string>[] = [];
+  const s390Processors: S390Processor[] = [];
+  const repeated: Cpuinfo['repeated'] = [];
+  let cur: Record<string, string> | null = null;
+
+  for (const raw of splitLines(text)) {
+    if (raw.trim() === '') {
+      cur = null; // a blank line ends a block; keys after it belong to the global part until the next `processor`
+      continue;
+    }
+    const colon = raw.indexOf(':');
+    if (colon < 0) continue;
+    const key = raw.slice(0, colon).trim();
+    const value = raw.slice(colon + 1).trim();
+    if (key === 'processor' && /^\d+$/.test(value)) {
+      cur = { processor: value };
+      processors.push(cur);
+      continue;
+    }
+    const s390 = /^processor (\d+)$/.exec(key);
+    if (s390) {
+      s390Processors.push(parseS390Processor(Number(s390[1]), value));
+      continue;
+    }
+    if (key === 'cpu number') {
+      cur = null; // s390x per-CPU frequency blocks: not processor blocks of the x86/ARM kind
+      continue;
+    }
+    const target = cur ?? global;
+    if (!(key in target)) target[key] = value;
+    else repeated.push({ block: cur ? processors.length - 1 : 'global', key, value });
+  }
+
+  // Some kernels print bare `processor : N` lines and the shared fields once, after the last one
+  // (see the Android fixtures): take a key from the first block that has it, then from the global part.
+  const first = (k: string): string | undefined => processors.find((p) => k in p)?.[k] ?? global[k];
+  const kind = classify(first, global);
+
+  let vendor: string | null = null;
+  let model: string | null = null;
+  let flagsKey: string | null = null;
+  let isa: string | null = null;
+  const features = new Set<string>();
+
+  switch (kind) {
+    case 'x86':
+      vendor = first('vendor_id') ?? null;
+      model = first('model name') ?? null;
+      flagsKey = 'flags';
+      break;
+    case 'arm': {
+      const impl = first('CPU implementer')?.toLowerCase();
+      vendor = impl ? ((ARM_IMPLEMENTERS as Record<string, string>)[impl] ?? impl) : null;
+      model = first('model name') ?? global['Processor'] ?? first('Processor') ?? null;
+      flagsKey = 'Features';
+      break;
+    }
+    case 'ppc': {
+      vendor = 'IBM';
+      const cpu = first('cpu') ?? null;
+      model = cpu;
+      if (cpu && /altivec supported/i.test(cpu)) features.add('altivec');
+      if (cpu && !/power/i.test(cpu)) vendor = null; // 32-bit PowerPC (Motorola/IBM/Freescale): do not guess
+      break;
+    }
+    case 's390':
+      vendor = first('vendor_id') ?? null;
+      flagsKey = 'features';
+      model = s390Processors[0]?.machine ? `IBM Z machine type ${s390Processors[0].machine}` : null;
+      break;
+    case 'riscv':
+      isa = first('isa') ?? null;
+      model = first('model name') ?? first('uarch') ?? null;
+      vendor = null;
+      break;
+    case 'sparc':
+      model = first('cpu') ?? null;
+      vendor = first('type') ?? null;
+      break;
+    case 'loongarch':
+      model = first('Model Name') ?? null;
+      vendor = 'Loongson';
+      flagsKey = first('Features') !== undefined ? 'Features' : null;
+      break;
+    default:
+      model = first('model name') ?? first('cpu') ?? null;
+      break;
+  }
+
+  const flags = flagsKey ? words(first(flagsKey)) : [];
+  for (const f of flags) features.add(f);
+
+  let logicalCpus: number | null = processors.length || null;
+  if (kind === 's390') logicalCpus = num(global['# processors']) ?? (s390Processors.length || null);
+  if (kind === 'sparc') logicalCpus = num(global['ncpus active']) ?? logicalCpus;
+
+  const x86 =
+    kind === 'x86'
+      ? {
+          family: num(first('cpu family')),
+          model: num(first('model')),
+          stepping: num(first('stepping')),
+          microcode: first('microcode') ?? null,
+        }
+      : null;
+
+  const midrs: MidrInfo[] = [];
+  if (kind === 'arm') {
+    const blocks = processors.filter((p) => p['CPU implementer'] !== undefined);
+    const sources = blocks.length ? blocks : [global];
+    for (const b of sources) {
+      const implementer = b['CPU implementer'] ?? global['CPU implementer'];
+      if (implementer === undefined) continue;
+      const variant = b['CPU variant'] ?? global['CPU variant'];
+      const architecture = b['CPU architecture'] ?? global['CPU architecture'];
+      const part = b['CPU part'] ?? global['CPU part'];
+      const revision = b['CPU revision'] ?? global['CPU revision'];
+      const hit = midrs.find(
+        (m) =>
+          m.implementer === implementer &&
+          m.variant === (variant ?? null) &&
+          m.architecture === (architecture ?? null) &&
+          m.part === (part ?? null) &&
+          m.revision === (revision ?? null),
+      );
+      if (hit) hit.count++;
+      else
+        midrs.push({
+          implementer,
+          variant: variant ?? null,
+          architecture: architecture ?? null,
+          part: part ?? null,
+          revision: revision ?? null,
+          midr: midrValue(implementer, variant, architecture, part, revision),
+          count: 1,
+        });
+    }
+  }
+
+  const mhz = processors.map((p) => num(p['cpu MHz'])).filter((n): n is number => n !== null);
+
+  let topology: Cpuinfo['topology'] = null;
+  if (kind === 'x86' && processors.length && processors.every((p) => p['physical id'] !== undefined)) {
+    const sockets = new Set(processors.map((p) => p['physical id']));
+    const cores = new Set(processors.map((p) => `${p['physical id']}/${p['core id'] ?? p['processor']}`));
+    topology = { sockets: sockets.size, cores: cores.size };
+  }
+
+  return {
+    kind,
+    global,
+    processors,
+    s390Processors,
+    repeated,
+    vendor,
+    model,
+    flags,
+    flagsKey,
+    features: [...features],
+    logicalCpus,
+    x86,
+    midrs,
+    isa,
+    mhz,
+    topology,
+  };
+}
+
+/** A parsed RISC-V ISA string. */
+export interface RiscvIsa {
+  /** "rv64", "rv32"… */
+  base: string;
+  /** Single-letter extensions in string order (`g` expanded to imafd). */
+  letters: string[];
+  /** Multi-letter extensions (z*, s*, x*) in string order. */
+  multi: string[];
+  /** letters then multi. */
+  extensions: string[];
+}
+
+/**
+ * Parses a RISC-V ISA string such as `rv64imafdcv_zba_zbb_sstc` (the kernel's canonical form:
+ * lower case, multi-letter extensions after underscores). Version suffixes (`i2p1`) are skipped.
+ * Returns null when the string does not start with rv32/rv64/rv128.
+ */
+export function parseRiscvIsa(isa: string): RiscvIsa | null {
+  const s = isa.trim().toLowerCase();
+  const m = /^(rv(?:32|64|128))(.*)$/.exec(s);
+  if (!m) return null;
+  const letters: string[] = [];
+  const multi: string[] = [];
+  const parts = m[2].split('_').filter(Boolean);
+  parts.forEach((part, idx) => {
+    if (idx > 0 || /^[zsx][a-z]/.test(part)) {
+      // after the first underscore everything is a (usually multi-letter) extension
+      const name = part.replace(/\d+(p\d+)?$/, '');
+      if (name.length === 1) letters.push(name);
+      else if (name) multi.push(name);
+      return;
+    }
+    let i = 0;
+    while (i < part.length) {
+      const c = part[i];
+      if ((c === 'z' || c === 's' || c === 'x') && i > 0) {
+        multi.push(part.slice(i).replace(/\d+(p\d+)?$/, ''));
+        break;
+      }
+      if (c >= 'a' && c <= 'z') {
+        if (c === 'g') letters.push('i', 'm', 'a', 'f', 'd');
+        else letters.push(c);
+      }
+      i++;
+      const ver = /^\d+(p\d+)?/.exec(part.slice(i)); // version suffix such as 2p1
+      if (ver) i += ver[0].length;
+    }
+  });
+  const uniq = (a: string[]) => [...new Set(a)];
+  const L = uniq(letters);
+  const M = uniq(multi);
+  return { base: m[1], letters: L, multi: M, extensions: [...L, ...M] };
+}
