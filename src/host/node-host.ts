@@ -1,6 +1,6 @@
 /** NodeHost: the real machine. */
 import { spawn } from 'node:child_process';
-import { promises as fs, constants as fsc } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExecOptions, ExecResult, Host, HostInfo } from './host.js';
@@ -28,9 +28,9 @@ export async function whichAbsolute(file: string, pathVar: string | undefined): 
     for (const ext of exts) {
       const candidate = path.join(dir, file + ext);
       try {
-        await fs.access(candidate, process.platform === 'win32' ? fsc.F_OK : fsc.X_OK);
         const st = await fs.stat(candidate);
-        if (st.isFile()) return candidate;
+        // An executable regular file: any x bit (Windows has none to check).
+        if (st.isFile() && (process.platform === 'win32' || (st.mode & 0o111) !== 0)) return candidate;
       } catch {
         /* next */
       }
