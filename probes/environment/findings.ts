@@ -10,13 +10,13 @@ export const ENV_FINDINGS = {
   ENV_CPU_QUOTA: {
     severity: 'warning',
     capability: 'env.cpu-quota',
-    message: (a: Args) => `cgroup CPU quota allows ${a.quota} CPUs of ${a.visibleCpus} visible`,
+    message: (a: Args) => `cgroup CPU quota allows ${a.quota} of the ${a.visibleCpus} visible CPUs`,
     hint: 'size thread pools from usableCpus, not the visible CPU count',
   },
   ENV_AFFINITY: {
     severity: 'warning',
     capability: 'env.cpu-quota',
-    message: (a: Args) => `${a.source === 'cpuset' ? 'cgroup cpuset' : 'CPU affinity'} allows ${a.allowed} CPUs of ${a.visibleCpus} visible`,
+    message: (a: Args) => `${a.source === 'cpuset' ? 'cgroup cpuset' : 'CPU affinity'} allows ${a.allowed} of the ${a.visibleCpus} visible CPUs`,
     hint: 'size thread pools from usableCpus, not the visible CPU count',
   },
   ENV_MEMORY_LIMIT: {

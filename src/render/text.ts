@@ -31,8 +31,15 @@ function summarizeValue(v: unknown): string | undefined {
     if (v.every((e) => typeof e !== 'object')) return v.length <= 12 ? v.join(' ') : `${v.length} entries`;
     return `${v.length} entries`;
   }
-  const s = JSON.stringify(v);
-  return s.length <= 100 ? s : `${s.slice(0, 97)}…`;
+  const parts: string[] = [];
+  for (const [k, e] of Object.entries(v as Record<string, unknown>)) {
+    if (e === null || e === undefined) continue;
+    const s = typeof e === 'object' ? summarizeValue(e) : String(e);
+    if (s !== undefined) parts.push(`${k}=${typeof e === 'object' && !Array.isArray(e) ? `{${s}}` : s}`);
+  }
+  if (!parts.length) return undefined;
+  const s = parts.join(' ');
+  return s.length <= 110 ? s : `${s.slice(0, 107)}…`;
 }
 
 /** The machine in one line: CPU, cores, memory, OS, VM/container/CI. */

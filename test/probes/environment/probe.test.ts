@@ -7,7 +7,7 @@ import { environmentProbe } from '../../../probes/environment/index.js';
 
 const ctx = () => ({ signal: new AbortController().signal, calibrate: 'off' as const, peers: {}, progress() {} });
 const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../../fixtures/env/${name}`, import.meta.url), 'utf8')) as Capture;
+  JSON.parse(readFileSync(new URL(`../../../fixtures/captures/${name}`, import.meta.url), 'utf8')) as Capture;
 const CAPS = ['env.ci', 'env.container', 'env.cpu-quota', 'env.memory-limit', 'env.virtualized'];
 
 test('probe identity', () => {
@@ -34,7 +34,7 @@ test('unknown platform: no throw', async () => {
 });
 
 test('fixture: KVM guest, docker container, cgroup v1, no limits', async () => {
-  const d = await environmentProbe.detect(new ReplayHost(fixture('linux-x64-debian12-kvm-docker-cgroup1.json')), ctx());
+  const d = await environmentProbe.detect(new ReplayHost(fixture('linux-x64-epyc-kvm-docker-cgroup1.json')), ctx());
   const f = d.facts as Record<string, any>;
   assert.equal(f.os, { id: 'debian', version: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' });
   assert.equal(f.libc, { family: 'glibc', version: '2.36' });
@@ -54,7 +54,7 @@ test('fixture: KVM guest, docker container, cgroup v1, no limits', async () => {
 });
 
 test('fixture: same machine under taskset -c 0 raises ENV_AFFINITY', async () => {
-  const d = await environmentProbe.detect(new ReplayHost(fixture('linux-x64-debian12-kvm-docker-taskset-cpu0.json')), ctx());
+  const d = await environmentProbe.detect(new ReplayHost(fixture('linux-x64-epyc-kvm-docker-taskset-cpu0.json')), ctx());
   const f = d.facts as Record<string, any>;
   assert.equal(f.affinity, [0]);
   assert.is(f.usableCpus, 1);
@@ -66,7 +66,7 @@ test('fixture: same machine under taskset -c 0 raises ENV_AFFINITY', async () =>
 });
 
 test('deterministic: two replays are identical and evidence is sorted', async () => {
-  const cap = fixture('linux-x64-debian12-kvm-docker-cgroup1.json');
+  const cap = fixture('linux-x64-epyc-kvm-docker-cgroup1.json');
   const a = await environmentProbe.detect(new ReplayHost(cap), ctx());
   const b = await environmentProbe.detect(new ReplayHost(cap), ctx());
   assert.equal(a, b);
