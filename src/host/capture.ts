@@ -33,6 +33,14 @@ export function execKey(file: string, args: string[], env?: Record<string, strin
   return JSON.stringify(parts);
 }
 
+/** The recorded parts of a capture: what was read, listed, run and called. */
+export type Records = Pick<Capture, 'files' | 'binary' | 'dirs' | 'links' | 'exists' | 'exec' | 'calls'>;
+
+/** Records with nothing in them yet. */
+export function emptyRecords(): Records {
+  return { files: {}, binary: {}, dirs: {}, links: {}, exists: {}, exec: {}, calls: {} };
+}
+
 /** A HostInfo with neutral values, for building partial captures in tests. */
 export function blankInfo(over: Partial<HostInfo> = {}): HostInfo {
   return {
@@ -59,14 +67,13 @@ export function makeCapture(p: Partial<Omit<Capture, 'info'>> & { info?: Partial
     createdAt: '1970-01-01T00:00:00.000Z',
     source: { description: 'built in a test', redacted: true },
     env: {},
-    files: {},
-    binary: {},
-    dirs: {},
-    links: {},
-    exists: {},
-    exec: {},
-    calls: {},
+    ...emptyRecords(),
     ...p,
     info: blankInfo(p.info),
   };
+}
+
+/** The ExecResult of a program that ran to its end: ok on exit 0, failed otherwise (tests build replies this way). */
+export function execResult(stdout: string, code = 0, stderr = ''): ExecResult {
+  return { status: code === 0 ? 'ok' : 'failed', code, signal: null, stdout, stderr, truncated: false };
 }

@@ -1,7 +1,7 @@
 /** RecordingHost: the real machine, with every read and exec recorded into a Capture. */
 import type { ExecOptions, ExecResult, Host, HostInfo } from './host.js';
 import { NodeHost, type NodeHostOptions } from './node-host.js';
-import { execKey, type Capture } from './capture.js';
+import { emptyRecords, execKey, type Capture, type Records } from './capture.js';
 import { readAllowedEnv } from './env-allowlist.js';
 import { Redactor, REDACTED } from './redact.js';
 import { canonicalize } from '../canonical.js';
@@ -19,15 +19,7 @@ export class RecordingHost implements Host {
   readonly kind = 'recording' as const;
   private readonly inner: NodeHost;
   private readonly redactor: Redactor | undefined;
-  private readonly rec: Omit<Capture, 'captureVersion' | 'tool' | 'createdAt' | 'source' | 'info' | 'env'> = {
-    files: {},
-    binary: {},
-    dirs: {},
-    links: {},
-    exists: {},
-    exec: {},
-    calls: {},
-  };
+  private readonly rec: Records = emptyRecords();
 
   constructor(private readonly opts: RecordingHostOptions = {}) {
     this.inner = new NodeHost(opts);

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ReplayHost } from '../../../src/host/replay-host.js';
-import { execKey, makeCapture } from '../../../src/host/capture.js';
+import { execKey, execResult, makeCapture } from '../../../src/host/capture.js';
 import type { Capture } from '../../../src/host/capture.js';
 import type { ProbeContext } from '../../../src/types.js';
 
@@ -63,23 +63,14 @@ export function sysctlHost(text: string, arch: string): ReplayHost {
     makeCapture({
       info: { platform: 'darwin', arch, type: 'Darwin' },
       exec: {
-        [execKey('sysctl', ['machdep.cpu', 'hw'])]: {
-          status: 'ok',
-          code: 0,
-          signal: null,
-          stdout: text,
-          stderr: '',
-          truncated: false,
-        },
+        [execKey('sysctl', ['machdep.cpu', 'hw'])]: execResult(text),
       },
     }),
   );
 }
 
 /** An ExecResult that printed `stdout`. */
-export function okExec(stdout: string) {
-  return { status: 'ok' as const, code: 0, signal: null, stdout, stderr: '', truncated: false };
-}
+export const okExec = (stdout: string) => execResult(stdout);
 
 /** Distinct values, sorted. */
 export const sortedSet = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();

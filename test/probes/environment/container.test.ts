@@ -1,8 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ReplayHost } from '../../../src/host/replay-host.js';
-import { execKey, makeCapture } from '../../../src/host/capture.js';
-import type { ExecResult } from '../../../src/host/host.js';
+import { execKey, execResult, makeCapture } from '../../../src/host/capture.js';
 import {
   CONTAINER_IDS,
   containerFromCgroup,
@@ -13,14 +12,7 @@ import {
 } from '../../../probes/environment/container.js';
 import { Trail } from '../../../probes/environment/util.js';
 
-const ran = (stdout: string, code = 0): ExecResult => ({
-  status: code === 0 ? 'ok' : 'failed',
-  code,
-  signal: null,
-  stdout,
-  stderr: '',
-  truncated: false,
-});
+const ran = execResult;
 
 // Hand-written /proc/<pid>/cgroup contents, shaped after what each runtime produces.
 const CGROUPS: Array<[string, string, ReturnType<typeof containerFromCgroup>]> = [

@@ -1,8 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ReplayHost } from '../../../src/host/replay-host.js';
-import { execKey, makeCapture } from '../../../src/host/capture.js';
-import type { ExecResult } from '../../../src/host/host.js';
+import { execKey, execResult, makeCapture } from '../../../src/host/capture.js';
 import {
   detectOs,
   findMuslLoader,
@@ -14,14 +13,7 @@ import {
 } from '../../../probes/environment/os.js';
 import { Trail } from '../../../probes/environment/util.js';
 
-const ran = (stdout: string, code = 0, stderr = ''): ExecResult => ({
-  status: code === 0 ? 'ok' : 'failed',
-  code,
-  signal: null,
-  stdout,
-  stderr,
-  truncated: false,
-});
+const ran = execResult;
 
 // Debian 12's /etc/os-release (copied from this sandbox).
 const DEBIAN = `PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"

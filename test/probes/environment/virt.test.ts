@@ -1,8 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ReplayHost } from '../../../src/host/replay-host.js';
-import { execKey, makeCapture } from '../../../src/host/capture.js';
-import type { ExecResult } from '../../../src/host/host.js';
+import { execKey, execResult, makeCapture } from '../../../src/host/capture.js';
 import {
   DMI_TABLE,
   SYSTEMD_VM_IDS,
@@ -14,14 +13,7 @@ import {
 } from '../../../probes/environment/virt.js';
 import { Trail } from '../../../probes/environment/util.js';
 
-const ran = (stdout: string, code = 0): ExecResult => ({
-  status: code === 0 ? 'ok' : 'failed',
-  code,
-  signal: null,
-  stdout,
-  stderr: '',
-  truncated: false,
-});
+const ran = execResult;
 
 test('DMI table', () => {
   // Hand-written DMI strings as the respective hypervisors publish them.
