@@ -1,6 +1,7 @@
 /** The runner: probes concurrently, each under its own deadline; calibrations one at a time. */
 import type { Host } from './host/host.js';
-import type { CalibrationLevel, Detection, Metric, Probe, ProbeReport, ProgressEvent } from './types.js';
+import type { Calibration, CalibrationLevel, Detection, Metric, Probe, ProbeReport, ProgressEvent } from './types.js';
+import { LEVELS } from './calibration.js';
 
 /** Options for runProbes. */
 export interface RunOptions {
@@ -116,20 +117,44 @@ export async function runProbes(host: Host, probes: readonly Probe[], opts: RunO
   const metrics: Record<string, Metric> = {};
   if (opts.calibrate !== 'off' && host.kind !== 'replay') {
     // One at a time: calibrations measure the machine and must not disturb each other.
+    const deadline = Math.max(opts.timeoutMs, LEVELS[opts.calibrate].deadlineMs);
     for (const p of probes) {
       const d = detections[p.id];
       if (!p.calibrate || !d || opts.signal?.aborted) continue;
       const ctl = new AbortController();
       const ctx = { signal: ctl.signal, calibrate: opts.calibrate, peers, progress: emit };
+      const t0 = performance.now();
       try {
-        const r = await withDeadline(p.calibrate(ctx, d), opts.timeoutMs, opts.signal, ctl);
-        if (r === TIMEOUT || r === ABORTED) complete = false;
-        else Object.assign(metrics, r);
+        const r = await withDeadline(p.calibrate(ctx, d), deadline, opts.signal, ctl);
+        if (r === TIMEOUT || r === ABORTED) {
+          complete = false;
+          reports[p.id].evidence.push({ source: 'calibration', ok: false, detail: r === TIMEOUT ? `no result within ${deadline} ms` : 'interrupted' });
+        } else {
+          applyCalibration(d, r);
+          Object.assign(metrics, r.metrics);
+          reports[p.id].facts = d.facts;
+          reports[p.id].evidence.push({ source: 'calibration', ok: true, detail: `${Object.keys(r.metrics).length} metrics in ${round(performance.now() - t0)} ms` });
+        }
       } catch (e) {
-        reports[p.id].evidence.push({ source: 'calibration', ok: false, detail: String(e) });
+        reports[p.id].evidence.push({ source: 'calibration', ok: false, detail: e instanceof Error ? e.message : String(e) });
       }
     }
   }
   if (opts.signal?.aborted) complete = false;
   return { probes: reports, detections, metrics, complete };
+}
+
+/** Merges a calibration into its detection: effective verdicts, evidence, findings, facts. */
+export function applyCalibration(d: Detection, c: Calibration): void {
+  for (const [id, upd] of Object.entries(c.capabilities ?? {})) {
+    const cap = d.capabilities[id] ?? { advertised: null, usable: null, effective: null, evidence: [] };
+    d.capabilities[id] = {
+      ...cap,
+      effective: upd.effective,
+      evidence: [...cap.evidence, ...upd.evidence],
+      ...(upd.notes ? { notes: cap.notes ? `${cap.notes}; ${upd.notes}` : upd.notes } : {}),
+    };
+  }
+  d.findings.push(...(c.findings ?? []));
+  if (c.facts) d.facts = { ...d.facts, ...c.facts };
 }

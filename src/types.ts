@@ -40,16 +40,43 @@ export interface Finding {
   args?: Record<string, string | number | boolean | null>;
 }
 
-/** A calibration result. */
-export interface Metric {
+/** A calibration result that was measured. `value` is the median sample. */
+export interface MeasuredMetric {
+  status: 'ok';
   value: number;
   unit: string;
   samples: number;
+  /** coefficient of variation of the samples (stddev / mean) */
   cv: number;
   min: number;
   max: number;
+  /** the software path measured in the same run, when there is one */
   baseline?: { value: number; method: string };
+  /** value / baseline.value (or the kernel's own ratio, e.g. N workers over 1) */
   speedup?: number;
+  /** the threshold a speedup is judged against, when the probe judges one */
+  threshold?: number;
+  notes?: string;
+}
+
+/** A calibration that did not produce a number: it could not run, or computed a wrong result. Never a made-up value. */
+export interface UnmeasuredMetric {
+  status: 'skipped' | 'wrong';
+  unit: string;
+  reason: string;
+}
+
+/** A calibration result. */
+export type Metric = MeasuredMetric | UnmeasuredMetric;
+
+/** What a probe's calibration returns; the runner merges it into the detection. */
+export interface Calibration {
+  metrics: Record<string, Metric>;
+  /** per capability: the effective verdict and the evidence for it (appended to the detection's) */
+  capabilities?: Record<string, { effective: Tri; evidence: string[]; notes?: string }>;
+  findings?: Finding[];
+  /** extra facts, merged into the probe's facts */
+  facts?: Record<string, unknown>;
 }
 
 /** What a probe's detection returns. */
@@ -66,7 +93,7 @@ export interface Detection {
 export type ProgressEvent =
   | { type: 'probe-start'; probe: string }
   | { type: 'probe-end'; probe: string; status: ProbeStatus; durationMs: number }
-  | { type: 'calibration'; probe: string; kernel: string; fraction: number };
+  | { type: 'calibration'; probe: string; kernel: string; fraction: number; etaMs?: number };
 
 /** Everything a probe gets besides the Host. */
 export interface ProbeContext {
@@ -84,7 +111,8 @@ export interface Probe {
   /** Ids of probes whose detection this one reads through ctx.peers. */
   after?: string[];
   detect(host: Host, ctx: ProbeContext): Promise<Detection>;
-  calibrate?(ctx: ProbeContext, d: Detection): Promise<Record<string, Metric>>;
+  /** Real machine only, one probe at a time; ctx.peers holds every probe's detection by then. */
+  calibrate?(ctx: ProbeContext, d: Detection): Promise<Calibration>;
 }
 
 /** One probe's entry in the report. */

@@ -105,7 +105,11 @@ export function renderText(r: Report, opts: TextOptions): string {
     if (caps.length) out.push(...capabilityRows(caps, paint));
     const ms = Object.entries(r.metrics).filter(([mid]) => mid.startsWith(`${id}.`));
     for (const [mid, m] of ms) {
-      out.push(`    ${mid}: ${m.value} ${m.unit}${m.speedup !== undefined ? ` (×${m.speedup.toFixed(2)} vs ${m.baseline?.method ?? 'baseline'})` : ''}`);
+      if (m.status !== 'ok') out.push(`    ${mid}: ${paint(m.status, m.status === 'wrong' ? 'red' : 'dim')} (${m.reason})`);
+      else {
+        const vs = m.speedup !== undefined ? ` ×${m.speedup} vs ${m.baseline?.method ?? 'baseline'}` : '';
+        out.push(`    ${mid}: ${m.value} ${m.unit}${vs}  ${paint(`cv ${(m.cv * 100).toFixed(1)}% n=${m.samples}`, 'dim')}`);
+      }
     }
   }
   out.push('');

@@ -61,9 +61,32 @@ test('an outer abort stops the run and marks it incomplete', async () => {
 
 test('calibration never runs under replay', async () => {
   let called = false;
-  const cal: Probe = { ...good, id: 'cal', calibrate: async () => ((called = true), {}) };
+  const cal: Probe = { ...good, id: 'cal', calibrate: async () => ((called = true), { metrics: {} }) };
   await runProbes(new ReplayHost(makeCapture()), [cal], { calibrate: 'quick', timeoutMs: 1000 });
   assert.is(called, false);
+});
+
+test('on a live host, calibration runs after detection and its verdicts are merged', async () => {
+  const { NodeHost } = await import('../../src/host/node-host.js');
+  const cal: Probe = {
+    ...good,
+    id: 'cal',
+    calibrate: async (ctx) => {
+      assert.ok(ctx.peers.cal, 'the probe sees its own detection');
+      return {
+        metrics: { 'good.speed': { status: 'ok', value: 2, unit: 'GB/s', samples: 3, cv: 0.01, min: 1.9, max: 2.1, speedup: 4 } },
+        capabilities: { 'good.thing': { effective: true, evidence: ['speedup 4 ≥ 2'] } },
+        findings: [{ code: 'GOOD_FAST', severity: 'info', message: 'fast' }],
+      };
+    },
+  };
+  const host = new NodeHost();
+  const run = await runProbes(host, [cal], { calibrate: 'quick', timeoutMs: 1000 });
+  assert.is(run.metrics['good.speed'].status, 'ok');
+  const r = buildReport(host, run, { probes: ['cal'], calibrate: 'quick', redact: true });
+  assertValidReport(r);
+  assert.equal(r.capabilities['good.thing'], { advertised: true, usable: true, effective: true, evidence: ['test', 'speedup 4 ≥ 2'] });
+  assert.equal(r.findings.map((f) => f.code), ['GOOD_FAST']);
 });
 
 test.run();

@@ -40,7 +40,7 @@ const invalid: [string, (r: any) => void, string][] = [
   ['finding code is SCREAMING_SNAKE', (r) => (r.findings[0].code = 'demo-note'), '/findings/0/code'],
   ['capability ids are dotted', (r) => (r.capabilities.Bad = r.capabilities['demo.cap']), '/capabilities'],
   ['unknown top-level key', (r) => (r.extra = 1), '/extra'],
-  ['metric needs samples', (r) => (r.metrics['demo.speed'] = { value: 1, unit: 'GB/s', cv: 0, min: 1, max: 1 }), '/metrics/demo.speed/samples'],
+  ['metric needs samples', (r) => (r.metrics['demo.speed'] = { status: 'ok', value: 1, unit: 'GB/s', cv: 0, min: 1, max: 1 }), '/metrics/demo.speed/samples'],
   ['schemaVersion', (r) => (r.schemaVersion = '2'), '/schemaVersion'],
 ];
 for (const [name, mutate, path] of invalid) {
