@@ -5,6 +5,7 @@ import { emptyDetection } from '../../src/types.js';
 import { detectLinux } from './detect-linux.js';
 import { detectDarwin } from './detect-darwin.js';
 import { detectWin32 } from './detect-win32.js';
+import { detectWasmSimd } from './kernels/wasm-saxpy.js';
 
 /** Platform → detector. Anything else is `unsupported`. */
 const DETECTORS: Readonly<Record<string, (host: Host, ctx: ProbeContext) => Promise<Detection>>> = {
@@ -29,7 +30,10 @@ export const cpuProbe: Probe = {
       return d;
     }
     try {
-      return await det(host, ctx);
+      const d = await det(host, ctx);
+      const simd = await detectWasmSimd(host);
+      if (simd) d.capabilities['cpu.wasm.simd128'] = simd;
+      return d;
     } catch (e) {
       // The detectors guard every source; this is the last net so the probe never throws.
       const d = emptyDetection();
@@ -38,6 +42,8 @@ export const cpuProbe: Probe = {
       return d;
     }
   },
+  // Loaded lazily: detection alone must not pay for the kernels.
+  calibrate: async (ctx, d) => (await import('./calibrate.js')).calibrateCpu(ctx, d),
 };
 
 export default cpuProbe;
