@@ -1,0 +1,253 @@
+/**
+ * ML detection, cheap and without importing tfjs: which tfjs packages hwprobe's own install holds
+ * (package.json reads through Host), whether the engine accepts WebAssembly SIMD, and whether the
+ * native binding @tensorflow/tfjs-node has its addon and libtensorflow — loaded in a child process,
+ * only where the addon exists, so the loader's own error can be quoted.
+ */
+import { createRequire } from 'node:module';
+import { posix, win32 } from 'node:path';
+import type { Capability, Detection, Evidence, Finding } from '../../src/types.js';
+import type { ExecResult, Host } from '../../src/host/host.js';
+import { TFJS_PACKAGES, WASM_BINARIES, type PackageKey } from './tables.js';
+import { findPackage, nodeModulesPaths, ownSearchPaths, type InstalledPackage } from './resolve.js';
+import { wasmSupport, type WasmSupport } from './wasm.js';
+import { finding } from './findings.js';
+
+/** Version (or null when absent) of each tfjs package. */
+export type PackageVersions = Record<(typeof TFJS_PACKAGES)[PackageKey], string | null>;
+
+/** What detection found out about the native binding. Paths are relative to the package. */
+export interface NativeFacts {
+  installed: boolean;
+  version: string | null;
+  /** e.g. lib/napi-v8/tfjs_binding.node, or null when no napi-v* directory holds one */
+  addon: string | null;
+  /** libtensorflow files found next to the addon or in deps/lib */
+  libtensorflow: string[];
+  /** the load attempt in a child process: null when not attempted (no addon) or not answered */
+  load: { ok: boolean; error?: string } | null;
+  /** why it is unusable, or null when usable */
+  reason: string | null;
+}
+
+/** The probe's facts. */
+export interface MlFacts {
+  packages: PackageVersions;
+  webAssembly: WasmSupport | null;
+  /** which of tfjs-backend-wasm's binaries are present in its dist/ */
+  wasmBinaries: Record<string, boolean>;
+  /** the @tensorflow/tfjs-core range each installed backend package declares as its peer */
+  peerRanges: Record<string, string>;
+  native: NativeFacts;
+}
+
+/** Files that are libtensorflow on Linux (libtensorflow.so.2…), macOS (.dylib) or Windows (tensorflow.dll). */
+const LIBTENSORFLOW_RE = /^(libtensorflow(\.so(\.\d+)*|(\.\d+)*\.dylib)|tensorflow\.dll)$/;
+
+/**
+ * Loads the addon with process.dlopen and prints `{"ok":…,"error":…}`: the dynamic loader's message
+ * (for instance "libtensorflow.so.2: cannot open shared object file") is what a user needs to see.
+ */
+const LOAD_SCRIPT =
+  "try{process.dlopen({exports:{}},process.argv[1]);process.stdout.write(JSON.stringify({ok:true}))}" +
+  "catch(e){process.stdout.write(JSON.stringify({ok:false,error:String(e&&e.message||e)}))}";
+
+/** Timeout of the load attempt: libtensorflow is large, but a loader that takes longer is broken. */
+const LOAD_TIMEOUT_MS = 10_000;
+
+/** The tfjs packages of hwprobe's install: umbrella and optional binding from its own search paths, core and backend-cpu as the umbrella resolves them. */
+async function findPackages(host: Host, searchPaths: readonly string[]): Promise<Partial<Record<PackageKey, InstalledPackage>>> {
+  const platform = host.info().platform;
+  const [tfjs, wasm, node] = await Promise.all(
+    (['tfjs', 'wasm', 'node'] as const).map((k) => findPackage(host, TFJS_PACKAGES[k], searchPaths)),
+  );
+  const fromTfjs = tfjs ? nodeModulesPaths(tfjs.dir, platform) : searchPaths;
+  const [core, cpu] = await Promise.all((['core', 'cpu'] as const).map((k) => findPackage(host, TFJS_PACKAGES[k], fromTfjs)));
+  return { tfjs, core, cpu, wasm, node };
+}
+
+/** The addon and libtensorflow of an installed tfjs-node, and the load attempt. */
+async function inspectNative(host: Host, pkg: InstalledPackage | undefined, ev: Evidence[]): Promise<NativeFacts> {
+  if (!pkg) {
+    return { installed: false, version: null, addon: null, libtensorflow: [], load: null, reason: `not installed: ${TFJS_PACKAGES.node} is not in hwprobe's node_modules` };
+  }
+  const p = host.info().platform === 'win32' ? win32 : posix;
+  const facts: NativeFacts = { installed: true, version: pkg.version, addon: null, libtensorflow: [], load: null, reason: null };
+  const moduleName = typeof pkg.json.binary?.module_name === 'string' ? pkg.json.binary.module_name : 'tfjs_binding';
+  const napi = Number(host.info().versions.napi ?? Infinity);
+  // node-pre-gyp installs the addon into lib/napi-v<N>/ for the highest N the runtime supports.
+  const napiDirs = ((await host.readDir(p.join(pkg.dir, 'lib'))) ?? [])
+    .map((d) => ({ d, n: Number(/^napi-v(\d+)$/.exec(d)?.[1]) }))
+    .filter((x) => Number.isFinite(x.n) && x.n <= napi)
+    .sort((a, b) => b.n - a.n);
+  for (const { d } of napiDirs) {
+    const rel = `lib/${d}/${moduleName}.node`;
+    if (await host.exists(p.join(pkg.dir, rel))) {
+      facts.addon = rel;
+      break;
+    }
+  }
+  ev.push({ source: `${TFJS_PACKAGES.node} addon`, ok: facts.addon !== null, detail: facts.addon ?? `no lib/napi-v*/${moduleName}.node` });
+  for (const rel of [facts.addon ? p.dirname(facts.addon).replace(/\\/g, '/') : undefined, 'deps/lib']) {
+    if (!rel) continue;
+    for (const f of (await host.readDir(p.join(pkg.dir, rel))) ?? []) if (LIBTENSORFLOW_RE.test(f)) facts.libtensorflow.push(`${rel}/${f}`);
+  }
+  facts.libtensorflow.sort();
+  ev.push({ source: 'libtensorflow', ok: facts.libtensorflow.length > 0, detail: facts.libtensorflow.join(', ') || 'not found next to the addon or in deps/lib' });
+
+  if (!facts.addon) {
+    facts.reason = `native addon missing: no lib/napi-v*/${moduleName}.node (its install did not download or build it)`;
+    return facts;
+  }
+  // The exec key holds machine-specific paths; the result is recorded under a stable call key too.
+  const addonPath = p.join(pkg.dir, facts.addon);
+  const r = await host.call<ExecResult>('ml.tfjs-node.load', () =>
+    host.exec(process.execPath, ['-e', LOAD_SCRIPT, addonPath], { timeoutMs: LOAD_TIMEOUT_MS, maxBytes: 64 * 1024 }),
+  );
+  facts.load = parseLoad(r);
+  ev.push({ source: `${TFJS_PACKAGES.node} load`, ok: facts.load?.ok === true, detail: facts.load ? facts.load.error ?? 'loaded' : 'no answer' });
+  if (facts.load && !facts.load.ok) facts.reason = `libtensorflow failed to load: ${facts.load.error}`;
+  else if (!facts.load) facts.reason = null; // could not tell
+  return facts;
+}
+
+/** Reads the load attempt's answer: null when there is none (replay without it, or the child never answered). */
+export function parseLoad(r: ExecResult | undefined): NativeFacts['load'] {
+  if (!r) return null;
+  const line = r.stdout.trim();
+  if (line.startsWith('{')) {
+    try {
+      const j = JSON.parse(line) as { ok?: unknown; error?: unknown };
+      if (j.ok === true) return { ok: true };
+      if (j.ok === false) return { ok: false, error: String(j.error ?? 'unknown error').slice(0, 500) };
+    } catch {
+      /* fall through */
+    }
+  }
+  // A loader that crashes the process (a signal) or hangs is an answer too.
+  if (r.signal) return { ok: false, error: `loading the addon killed the process with ${r.signal}` };
+  if (r.status === 'timeout') return { ok: false, error: `loading the addon did not finish within ${LOAD_TIMEOUT_MS} ms` };
+  if (r.status === 'failed') return { ok: false, error: `loading the addon exited ${r.code}: ${r.stderr.trim().split('\n')[0]?.slice(0, 300) ?? ''}` };
+  return null;
+}
+
+/** `satisfies` from semver, loaded only when a peer range is to be checked. */
+function satisfies(version: string, range: string): boolean | null {
+  try {
+    const sat = createRequire(import.meta.url)('semver/functions/satisfies') as typeof import('semver').satisfies;
+    return sat(version, range);
+  } catch {
+    return null;
+  }
+}
+
+function cap(advertised: boolean | null, usable: boolean | null, evidence: string[], notes?: string): Capability {
+  const c: Capability = { advertised, usable, effective: null, evidence };
+  if (notes) c.notes = notes;
+  return c;
+}
+
+/** Capabilities and findings from the facts (pure; tests call it directly). */
+export function derive(f: MlFacts): { capabilities: Record<string, Capability>; findings: Finding[] } {
+  const pk = f.packages;
+  const findings: Finding[] = [];
+  const core = pk[TFJS_PACKAGES.core];
+  // A backend is unusable with a core outside its peer range (the kernels it registers would not match).
+  const peerProblem = (key: PackageKey): string | undefined => {
+    const range = f.peerRanges[TFJS_PACKAGES[key]];
+    const v = pk[TFJS_PACKAGES[key]];
+    if (!v) return `${TFJS_PACKAGES[key]} is not installed`;
+    if (!core) return `${TFJS_PACKAGES.core} is not installed`;
+    if (range && satisfies(core, range) === false) {
+      findings.push(finding('ML_TFJS_PEER_MISMATCH', { package: TFJS_PACKAGES[key], version: v, range, core }));
+      return `${TFJS_PACKAGES[key]} ${v} wants ${TFJS_PACKAGES.core} ${range}, ${core} is installed`;
+    }
+    return undefined;
+  };
+  const caps: Record<string, Capability> = {};
+  const wasmVer = pk[TFJS_PACKAGES.wasm];
+  const wa = f.webAssembly;
+
+
+  const cpuProblem = peerProblem('cpu');
+  caps['ml.tfjs.cpu'] = cap(
+    pk[TFJS_PACKAGES.cpu] !== null,
+    cpuProblem === undefined,
+    pk[TFJS_PACKAGES.cpu] ? [`${TFJS_PACKAGES.cpu} ${pk[TFJS_PACKAGES.cpu]}`, `${TFJS_PACKAGES.core} ${core ?? 'missing'}`] : [],
+    cpuProblem,
+  );
+
+  const wasmProblem = peerProblem('wasm');
+  const wasmEv = wasmVer ? [`${TFJS_PACKAGES.wasm} ${wasmVer}`] : [];
+  const binaryProblem = (name: string) => (wasmVer && !f.wasmBinaries[name] ? `${name} is missing from ${TFJS_PACKAGES.wasm}/dist` : undefined);
+  const engine = wa === null ? null : wa.wasm;
+  const plainProblem = wasmProblem ?? (engine === false ? 'this JavaScript engine has no WebAssembly' : binaryProblem(WASM_BINARIES[0]));
+  caps['ml.tfjs.wasm'] = cap(
+    wasmVer === null ? false : engine,
+    plainProblem !== undefined ? false : engine === null ? null : true,
+    [...wasmEv, ...(wa ? [`WebAssembly ${wa.wasm ? 'available' : 'absent'}`] : [])],
+    plainProblem,
+  );
+
+  const simd = wa === null ? null : wa.simd;
+  const simdProblem =
+    wasmProblem ?? (simd === false ? 'this JavaScript engine rejects WebAssembly SIMD128' : binaryProblem(WASM_BINARIES[1]));
+  caps['ml.tfjs.wasm-simd'] = cap(
+    wasmVer === null ? false : simd,
+    simdProblem !== undefined ? false : simd === null ? null : true,
+    [...wasmEv, ...(wa ? [`WebAssembly.validate(SIMD128 module): ${wa.simd}`] : [])],
+    simdProblem,
+  );
+
+  const n = f.native;
+  const nEv = n.installed
+    ? [`${TFJS_PACKAGES.node} ${n.version}`, n.addon ? `addon ${n.addon}` : 'no addon', ...n.libtensorflow.map((l) => `libtensorflow ${l}`)]
+    : [`${TFJS_PACKAGES.node} not found`];
+  if (n.load) nEv.push(n.load.ok ? 'addon loaded in a child process' : `load failed: ${n.load.error}`);
+  caps['ml.tfjs.tensorflow'] = cap(n.installed, n.reason ? false : n.load?.ok === true ? true : null, nEv, n.reason ?? undefined);
+  if (!n.installed) findings.push(finding('ML_TFJS_NATIVE_MISSING', {}, nEv));
+  else if (n.reason) findings.push(finding('ML_TFJS_NATIVE_BROKEN', { version: n.version, reason: n.reason }, nEv));
+
+  return { capabilities: caps, findings };
+}
+
+/** Where the install cannot be seen (a replayed capture without the ml probe's records): every answer is "could not tell". */
+function unknownDetection(): Detection {
+  const why = 'the package search paths are unknown (not in the capture)';
+  const capabilities: Record<string, Capability> = {};
+  for (const id of ['ml.tfjs.cpu', 'ml.tfjs.tensorflow', 'ml.tfjs.wasm', 'ml.tfjs.wasm-simd']) capabilities[id] = cap(null, null, [], why);
+  return { status: 'ok', facts: {}, evidence: [{ source: 'ml.tfjs.search-paths', ok: false, detail: why }], capabilities, findings: [] };
+}
+
+/** Runs the ML detection against a Host; `searchPaths` overrides where packages are looked for (tests). */
+export async function detectMl(host: Host, searchPaths?: readonly string[]): Promise<Detection> {
+  const evidence: Evidence[] = [];
+  const paths = searchPaths ?? (await ownSearchPaths(host));
+  if (!paths) return unknownDetection();
+  const found = await findPackages(host, paths);
+  const packages = Object.fromEntries(
+    (Object.keys(TFJS_PACKAGES) as PackageKey[]).map((k) => [TFJS_PACKAGES[k], found[k]?.version ?? null]),
+  ) as PackageVersions;
+  for (const k of Object.keys(TFJS_PACKAGES) as PackageKey[]) {
+    const pkg = found[k];
+    evidence.push({ source: `${TFJS_PACKAGES[k]}/package.json`, ok: pkg !== undefined, detail: pkg ? `version ${pkg.version}` : 'not installed' });
+  }
+  const webAssembly = (await host.call('ml.wasm.support', async () => wasmSupport())) ?? null;
+  evidence.push({ source: 'WebAssembly.validate', ok: webAssembly !== null, detail: webAssembly ? `wasm ${webAssembly.wasm}, simd ${webAssembly.simd}` : 'no answer' });
+
+  const wasmBinaries: Record<string, boolean> = {};
+  if (found.wasm) {
+    const p = host.info().platform === 'win32' ? win32 : posix;
+    const present = new Set((await host.readDir(p.join(found.wasm.dir, 'dist'))) ?? []);
+    for (const b of WASM_BINARIES) wasmBinaries[b] = present.has(b);
+  }
+  const native = await inspectNative(host, found.node, evidence);
+  const peerRanges: Record<string, string> = {};
+  for (const k of ['cpu', 'wasm'] as const) {
+    const r = found[k]?.json.peerDependencies?.[TFJS_PACKAGES.core];
+    if (typeof r === 'string') peerRanges[TFJS_PACKAGES[k]] = r;
+  }
+  const facts: MlFacts = { packages, webAssembly, wasmBinaries, peerRanges, native };
+  const { capabilities, findings } = derive(facts);
+  return { status: 'ok', facts: { ...facts }, evidence, capabilities, findings };
+}

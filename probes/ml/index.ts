@@ -1,0 +1,19 @@
+/** The `ml` probe: which tfjs backends hwprobe's install can run, and how fast each delivers. */
+import type { Calibration, Detection, Probe, ProbeContext } from '../../src/types.js';
+import type { Host } from '../../src/host/host.js';
+import { detectMl } from './detect.js';
+
+/** The ml probe. Calibration (in calibrate.ts) is loaded only when it runs. */
+export const mlProbe: Probe = {
+  id: 'ml',
+  title: 'ML',
+  detect(host: Host): Promise<Detection> {
+    return detectMl(host);
+  },
+  async calibrate(ctx: ProbeContext, d: Detection): Promise<Calibration> {
+    const { calibrateMl } = await import('./calibrate.js');
+    return calibrateMl(ctx, d);
+  },
+};
+
+export default mlProbe;

@@ -1,0 +1,164 @@
+/**
+ * The ML calibration worker: a child process that loads one tfjs backend, runs the kernels on it
+ * and reports on file descriptor 3, one JSON message per line (`progress` events, then one
+ * `result`). One backend per process: tfjs has one global engine and the wasm backend initialises
+ * once with one binary, and a crashing native binding takes only this process down. Everything
+ * tfjs prints (banners, warnings) goes to stderr, which the parent keeps for error messages.
+ *
+ * Run by calibrate.ts as `node [--import tsx] worker.(ts|js) '<WorkerSpec JSON>'`.
+ */
+import { readFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { measure } from '../../src/calibration.js';
+import type { Metric } from '../../src/types.js';
+import { mlKernels, type Digest, type Tf } from './kernels.js';
+import { KERNELS, WASM_BINARIES, type BackendId, type KernelName } from './tables.js';
+import { scanV128, type V128Use } from './wasm.js';
+
+/** What the parent asks for. */
+export interface WorkerSpec {
+  backend: BackendId;
+  level: 'quick' | 'full';
+  /** absolute directory of the package that registers the backend */
+  packageDir: string;
+  /** wasm only: the tfjs-backend-wasm/dist binary to pin the run to */
+  wasmBinary?: string;
+}
+
+/** Facts about the backend as it ran. */
+export interface WorkerInfo {
+  /** tf.getBackend() after setBackend */
+  activeBackend?: string;
+  tfjsCoreVersion?: string;
+  /** wasm: the binary the run was pinned to, and its v128 declarations */
+  wasmBinary?: string;
+  v128?: V128Use;
+}
+
+/** The messages on fd 3. */
+export type WorkerMessage =
+  | { type: 'progress'; kernel: string; fraction: number; etaMs?: number }
+  | { type: 'result'; backend: BackendId; error?: string; info: WorkerInfo; metrics: Record<string, Metric>; digests: Partial<Record<KernelName, Digest>> };
+
+const CHANNEL_FD = 3;
+
+/**
+ * Warm-up of the cpu backend's kernels, longer than the harness default: its JavaScript needs a few
+ * 25 ms matMul calls before V8 has optimised it (the first samples run at half speed otherwise).
+ * The wasm backends reach their steady rate after one call, so they keep the level's warm-up.
+ */
+export const CPU_WARMUP_MS = { quick: 100, full: 300 } as const;
+
+function send(m: WorkerMessage): void {
+  writeSync(CHANNEL_FD, `${JSON.stringify(m)}\n`);
+}
+
+/** tfjs logs through console; all of it goes to stderr, and the last lines are kept for error messages. */
+const logTail: string[] = [];
+function captureConsole(): void {
+  const toStderr = (...args: unknown[]) => {
+    const line = args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : String(a))).join(' ');
+    logTail.push(line.trim());
+    if (logTail.length > 20) logTail.shift();
+    process.stderr.write(`${line}\n`);
+  };
+  for (const m of ['log', 'info', 'warn', 'error', 'debug'] as const) console[m] = toStderr;
+}
+
+/** The tfjs namespace of the core module a package's backend registers with. */
+async function importCoreFor(packageMain: string): Promise<Tf & TfEngine> {
+  const corePath = createRequire(packageMain).resolve('@tensorflow/tfjs-core');
+  const m = (await import(pathToFileURL(corePath).href)) as { default?: Tf & TfEngine };
+  return (m.default ?? m) as Tf & TfEngine;
+}
+
+/** The engine calls the worker makes besides the kernels. */
+interface TfEngine {
+  setBackend(name: string): Promise<boolean>;
+  ready(): Promise<void>;
+  getBackend(): string;
+  env(): { set(flag: string, value: boolean): void };
+  version?: Record<string, string>;
+  version_core?: string;
+}
+
+/** Loads the backend and returns its tf namespace; throws with the loader's message. */
+async function load(spec: WorkerSpec, info: WorkerInfo): Promise<Tf & TfEngine> {
+  const main = createRequire(import.meta.url).resolve(spec.packageDir);
+  let tf: Tf & TfEngine;
+  let name: string;
+  if (spec.backend === 'tensorflow') {
+    // tfjs-node re-exports the whole tfjs API and registers the 'tensorflow' backend on import.
+    const m = (await import(pathToFileURL(main).href)) as { default?: Tf & TfEngine };
+    tf = (m.default ?? m) as Tf & TfEngine;
+    name = 'tensorflow';
+  } else if (spec.backend === 'cpu') {
+    tf = await importCoreFor(main);
+    await import(pathToFileURL(main).href);
+    name = 'cpu';
+  } else {
+    tf = await importCoreFor(main);
+    const wasm = (await import(pathToFileURL(main).href)) as { default?: WasmModule } & WasmModule;
+    const w = wasm.default ?? wasm;
+    const dist = join(spec.packageDir, 'dist');
+    const wanted = spec.wasmBinary!;
+    // Pin the binary: tfjs picks a file name from its SIMD and threads flags; the wanted name maps
+    // to its file and the others to paths that do not exist, so a wrong pick fails to load
+    // instead of measuring the wrong binary. Node has no wasm threads in tfjs, so no threaded build.
+    tf.env().set('WASM_HAS_SIMD_SUPPORT', wanted !== WASM_BINARIES[0]);
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    w.setWasmPaths(Object.fromEntries(WASM_BINARIES.map((b) => [b, b === wanted ? join(dist, b) : join(dist, `not-chosen-${b}`)])));
+    info.wasmBinary = wanted;
+    info.v128 = scanV128(readFileSync(join(dist, wanted)));
+    name = 'wasm';
+  }
+  const ok = await tf.setBackend(name);
+  await tf.ready();
+  if (!ok || tf.getBackend() !== name) {
+    throw new Error(`tfjs could not initialise the ${name} backend${logTail.length ? `: ${logTail.slice(-3).join(' | ')}` : ''}`);
+  }
+  info.activeBackend = tf.getBackend();
+  info.tfjsCoreVersion = tf.version?.['tfjs-core'] ?? tf.version_core;
+  return tf;
+}
+
+/** The part of tfjs-backend-wasm the worker uses. */
+interface WasmModule {
+  setWasmPaths(map: Record<string, string>): void;
+}
+
+async function main(): Promise<void> {
+  captureConsole();
+  const spec = JSON.parse(process.argv[2] ?? '{}') as WorkerSpec;
+  const info: WorkerInfo = {};
+  let tf: Tf & TfEngine;
+  try {
+    tf = await load(spec, info);
+  } catch (e) {
+    send({ type: 'result', backend: spec.backend, error: e instanceof Error ? e.message : String(e), info, metrics: {}, digests: {} });
+    return;
+  }
+  const kernels = mlKernels(tf, spec.backend);
+  const metrics: Record<string, Metric> = {};
+  const digests: Partial<Record<KernelName, Digest>> = {};
+  for (const k of KERNELS) {
+    const kernel = kernels[k];
+    metrics[kernel.id] = await measure(kernel, {
+      level: spec.level,
+      probe: 'ml',
+      ...(spec.backend === 'cpu' ? { budget: { warmupMs: CPU_WARMUP_MS[spec.level] } } : {}),
+      progress: (ev) => {
+        if (ev.type === 'calibration') send({ type: 'progress', kernel: ev.kernel, fraction: ev.fraction, ...(ev.etaMs !== undefined ? { etaMs: ev.etaMs } : {}) });
+      },
+    });
+    const d = kernel.digest();
+    if (d) digests[k] = d;
+  }
+  send({ type: 'result', backend: spec.backend, info, metrics, digests });
+}
+
+await main();
+// The wasm runtime and tfjs-node may hold handles open; the answer is sent, so leave now.
+process.exit(0);
