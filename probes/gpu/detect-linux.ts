@@ -1,0 +1,99 @@
+/** Linux: PCI and DRM through sysfs, kernel driver interfaces, vendor tools, and the FFI worker. */
+import type { Detection, Evidence, Finding, ProbeContext } from '../../src/types.js';
+import type { Host } from '../../src/host/host.js';
+import { readPciDevices, linkBase } from './pci.js';
+import { parseNvidiaSmiCsv, parseNvidiaSmiXml } from './parse-nvidia-smi.js';
+import { parseAmdSmiJson, parseClinfoList, parseRocmSmiJson, parseVulkaninfoSummary } from './parse-tools.js';
+import { readMasks } from './env-masks.js';
+import { runTool } from './tools.js';
+import { runWorker, siblingWorker, type WorkerRun } from './worker-client.js';
+import { LIBRARY_HINTS, WORKER_TIMEOUT_MS, type Stack } from './tables.js';
+import { derive, type GpuFacts } from './derive.js';
+
+/** Options for tests: another worker module (a crashing one, say). */
+export interface DetectOptions {
+  workerUrl?: URL;
+}
+
+/** The FFI worker of this probe. */
+export const WORKER_URL = siblingWorker(import.meta.url, 'ffi-worker');
+
+/** The call key the worker's ExecResult is recorded under. */
+export const WORKER_KEY = 'gpu.ffi-worker.query';
+
+const STACKS: readonly Stack[] = ['opencl', 'cuda', 'cudart', 'nvml'];
+
+/** Device nodes of kernel driver interfaces, from one listing of /dev and its subdirectories. */
+async function devNodes(host: Host): Promise<string[]> {
+  const [dev, dri, accel] = await Promise.all([host.readDir('/dev'), host.readDir('/dev/dri'), host.readDir('/dev/accel')]);
+  const keep = (dev ?? []).filter((n) => /^(nvidia.*|kfd|neuron\d+|dxg|vfio)$/.test(n)).map((n) => `/dev/${n}`);
+  return [...keep, ...(dri ?? []).map((n) => `/dev/dri/${n}`), ...(accel ?? []).map((n) => `/dev/accel/${n}`)].sort();
+}
+
+/** DRM nodes and the PCI device behind each. */
+async function drmNodes(host: Host): Promise<{ name: string; device: string | null }[] | undefined> {
+  const names = await host.readDir('/sys/class/drm');
+  if (!names) return undefined;
+  const nodes = names.filter((n) => /^(card\d+|renderD\d+)$/.test(n));
+  return Promise.all(nodes.map(async (name) => ({ name, device: linkBase(await host.readLink(`/sys/class/drm/${name}/device`)) })));
+}
+
+/** Whether any library of a stack seems installed (a cheap check before paying for a worker). */
+async function librariesPresent(host: Host, devs: string[]): Promise<boolean> {
+  if (devs.some((d) => d.startsWith('/dev/nvidia') || d === '/dev/kfd')) return true;
+  const paths = Object.values(LIBRARY_HINTS).flat();
+  const found = await Promise.all(paths.map((p) => host.exists(p)));
+  return found.some(Boolean);
+}
+
+/** Linux detection. Never throws: each source that fails is an evidence entry or a finding. */
+export async function detectLinux(host: Host, ctx: ProbeContext, opts: DetectOptions = {}): Promise<Detection> {
+  const ev: Evidence[] = [];
+  const findings: Finding[] = [];
+  const signal = ctx.signal;
+  const tool = <T>(name: Parameters<typeof runTool>[1], parse: (s: string) => T) => runTool(host, name, parse, ev, findings, signal);
+
+  // The worker starts first (a Node start-up, ~40 ms) and everything else runs beside it.
+  const nodesP = devNodes(host);
+  const workerP: Promise<WorkerRun | undefined> = (async () => {
+    const devs = await nodesP;
+    if (!(await librariesPresent(host, devs))) return undefined;
+    return runWorker(host, WORKER_KEY, opts.workerUrl ?? WORKER_URL, ['query', STACKS.join(',')], STACKS, WORKER_TIMEOUT_MS, signal);
+  })();
+
+  const [pci, drm, nodes, nvidiaVersion, smiCsv, smiXml, rocm, amd, vulkan, worker] = await Promise.all([
+    readPciDevices(host),
+    drmNodes(host),
+    nodesP,
+    host.readFile('/proc/driver/nvidia/version'),
+    tool('nvidiaSmiCsv', parseNvidiaSmiCsv),
+    tool('nvidiaSmiXml', parseNvidiaSmiXml),
+    tool('rocmSmi', parseRocmSmiJson),
+    tool('amdSmi', parseAmdSmiJson),
+    tool('vulkaninfo', parseVulkaninfoSummary),
+    workerP,
+  ]);
+  ev.push({ source: '/sys/bus/pci/devices', ok: pci !== undefined, detail: pci ? `${pci.length} display/accelerator devices` : 'not readable' });
+  if (drm) ev.push({ source: '/sys/class/drm', ok: true, detail: drm.map((n) => n.name).join(' ') || 'no nodes' });
+  if (nvidiaVersion) ev.push({ source: '/proc/driver/nvidia/version', ok: true });
+  const accelClass = await host.readDir('/sys/class/accel');
+
+  // clinfo only as a fallback: the worker already asks the ICD loader the same questions.
+  const clinfo = worker?.stacks.opencl?.status === 'ok' ? undefined : await tool('clinfo', parseClinfoList);
+
+  const facts: GpuFacts = {
+    pci: pci ?? null,
+    drm: drm ?? null,
+    devNodes: nodes,
+    accelClass: accelClass ?? [],
+    nvidiaDriverVersion: nvidiaVersion ? (/Kernel Module(?: for [\w.]+)?\s+([\d.]+)/.exec(nvidiaVersion)?.[1] ?? null) : null,
+    nvidiaSmi: smiXml ?? smiCsv,
+    nvidiaSmiCsv: smiCsv,
+    amdSmi: rocm ?? amd,
+    vulkan,
+    clinfo,
+    worker,
+    masks: readMasks((n) => host.env(n)),
+  };
+  return derive(facts, ev, findings);
+}

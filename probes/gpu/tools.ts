@@ -1,0 +1,51 @@
+/** Running a vendor tool through Host and parsing its output, with failures turned into findings. */
+import type { Evidence, Finding } from '../../src/types.js';
+import type { Host } from '../../src/host/host.js';
+import { finding } from './findings.js';
+import { firstLine } from './worker-client.js';
+import { TOOL_TIMEOUT_MS, TOOLS } from './tables.js';
+
+/** A tool of the TOOLS table. */
+export type ToolName = keyof typeof TOOLS;
+
+/**
+ * Runs a tool and parses its stdout. Absent tool: undefined, no finding (absence is data).
+ * Timeout, non-zero exit or output the parser rejects: undefined plus a GPU_TOOL_FAILED finding
+ * quoting the first line of what it printed.
+ */
+export async function runTool<T>(
+  host: Host,
+  name: ToolName,
+  parse: (stdout: string) => T,
+  ev: Evidence[],
+  findings: Finding[],
+  signal?: AbortSignal,
+): Promise<T | undefined> {
+  const t = TOOLS[name];
+  const label = `${t.file} ${t.args.join(' ')}`.slice(0, 120);
+  let r;
+  try {
+    r = await host.exec(t.file, [...t.args], { timeoutMs: TOOL_TIMEOUT_MS, maxBytes: 8 << 20, signal });
+  } catch (e) {
+    ev.push({ source: label, ok: false, detail: `threw: ${String(e)}` });
+    return undefined;
+  }
+  if (r.status === 'not-found') return undefined;
+  const quote = firstLine(r.stdout) || firstLine(r.stderr);
+  if (r.status !== 'ok') {
+    const how = r.status === 'timeout' ? `timed out after ${TOOL_TIMEOUT_MS} ms` : r.signal ? `was killed by ${r.signal}` : r.status === 'failed' ? `exited ${r.code}` : `could not run (${r.error ?? r.status})`;
+    ev.push({ source: label, ok: false, detail: how });
+    findings.push(finding('GPU_TOOL_FAILED', { tool: t.file, how, firstLine: quote || null }));
+    return undefined;
+  }
+  try {
+    const v = parse(r.stdout);
+    ev.push({ source: label, ok: true });
+    return v;
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    ev.push({ source: label, ok: false, detail: `unreadable output: ${why}` });
+    findings.push(finding('GPU_TOOL_FAILED', { tool: t.file, how: `printed output that is not what it should be (${why})`, firstLine: quote || null }));
+    return undefined;
+  }
+}
