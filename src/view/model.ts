@@ -234,7 +234,12 @@ function section(r: Report, id: string, p: ProbeReport): Section {
 
 /** Builds the final view from a report. */
 export function buildView(r: Report, tally?: ExpectationTally): ViewModel {
-  const sections = Object.entries(r.probes).map(([id, p]) => section(r, id, p));
+  // Sections in the registry's reading order (the report's keys are sorted alphabetically).
+  const order = Object.keys(SECTION_PREFIXES);
+  const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
+  const sections = Object.entries(r.probes)
+    .sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : 1))
+    .map(([id, p]) => section(r, id, p));
   // Findings no section claimed still show, under the probe that is most likely theirs or on their own.
   const shown = new Set(sections.flatMap((s) => s.findings.map((f) => `${f.code}\u0000${f.message}`)));
   const rest = r.findings.filter((f) => !shown.has(`${f.code}\u0000${f.message}`)).map(findingRow);

@@ -50,9 +50,11 @@ test('final view: sections, verdicts; j moves, Enter shows evidence, q quits wit
   let frame = strip(ui.lastFrame());
   assert.match(frame, /▸ cpu\s+ok/);
   assert.match(frame, /isa\.x86-64-v2\s+✓\s+✓\s+\?/);
-  ui.stdin.write('j');
-  await wait(20);
-  frame = strip(ui.lastFrame());
+  for (let i = 0; i < 10 && !/▸ environment/.test(frame); i++) {
+    ui.stdin.write('j');
+    await wait(20);
+    frame = strip(ui.lastFrame());
+  }
   assert.match(frame, /▸ environment/);
   assert.match(frame, /ENV_AFFINITY/);
   ui.stdin.write('\r');

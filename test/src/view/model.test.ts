@@ -6,7 +6,8 @@ import { replayReport } from '../../helpers/replay.js';
 test('the view of a replayed capture: one section per probe, capabilities in their section', async () => {
   const r = await replayReport('linux-x64-epyc-kvm-docker-taskset-cpu0.json');
   const v = buildView(r);
-  assert.equal(v.sections.map((s) => s.id).filter((id) => id !== 'other findings'), Object.keys(r.probes));
+  assert.equal(v.sections.map((s) => s.id).filter((id) => id !== 'other findings').sort(), Object.keys(r.probes).sort());
+  assert.is(v.sections[0].id, 'cpu', 'sections follow the registry order, cpu first');
   const cpu = v.sections.find((s) => s.id === 'cpu')!;
   assert.ok(cpu.capabilities.length > 0 && cpu.capabilities.every((c) => c.id.startsWith('cpu.')));
   const env = v.sections.find((s) => s.id === 'environment')!;
