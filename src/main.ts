@@ -20,7 +20,8 @@ export interface CliIo {
 // yargs 17's CommonJS build loads in ~10 ms; the ESM entry of yargs 18 took ~50 ms here, a third of the start-up budget.
 const yargs = createRequire(import.meta.url)('yargs/yargs') as typeof import('yargs').default;
 
-const FORMATS = ['text', 'json'] as const;
+const FORMATS = ['text', 'json', 'markdown', 'junit', 'github', 'nfd', 'prometheus'] as const;
+type Format = (typeof FORMATS)[number];
 const CALIBRATE = ['off', 'quick', 'full'] as const;
 
 interface CommonArgs {
@@ -36,6 +37,16 @@ interface RunArgs extends CommonArgs {
   calibrate: CalibrationLevel;
   replay?: string;
   tui: boolean;
+  expect?: string[];
+  baseline?: string;
+  tolerance: number;
+}
+
+/** Options shared by the commands that judge or compare: run, check, diff. */
+interface OutputArgs {
+  format?: Format;
+  json?: boolean;
+  out?: string;
 }
 
 async function selectProbes(list: string | undefined): Promise<Probe[]> {
@@ -71,7 +82,11 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const format = args.json ? 'json' : (args.format ?? 'text');
   const probes = await selectProbes(args.probes);
   const ms = timeoutMs(args.timeout);
+  const tolerance = toleranceOf(args.tolerance);
   if (args.out) await assertWritable(args.out);
+  // Expectations and the baseline are read before the run, so bad input costs no probing time.
+  const sets = args.expect?.length ? await (await import('./expect/load.js')).loadExpectations(args.expect) : undefined;
+  const baseline = args.baseline ? await (await import('./expect/report-file.js')).readReport(args.baseline) : undefined;
 
   let host: Host;
   let calibrate = args.calibrate;
@@ -88,15 +103,114 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const report = buildReport(host, run, { probes: probes.map((p) => p.id), calibrate, redact: args.redact });
   assertValidReport(report);
 
+  const check = sets ? (await import('./expect/evaluate.js')).evaluate(report, sets) : undefined;
+  const diff = baseline ? (await import('./diff.js')).diffReports(baseline, report, { tolerance }) : undefined;
+  const color = !args.out && useColor(io);
   let text: string;
-  if (format === 'json') text = (await import('./render/json.js')).renderJson(report);
-  else text = (await import('./render/text.js')).renderText(report, { color: !args.out && useColor(io) });
+  if (format === 'json') {
+    // The JSON output stays a report (the contract); verdicts and the diff go to stderr as text.
+    text = (await import('./render/json.js')).renderJson(report);
+    const { renderVerdictsText, renderDiffText } = await import('./render/text.js');
+    if (check) io.stderr.write(renderVerdictsText(check, { color: false }));
+    if (diff) io.stderr.write(renderDiffText(diff, { color: false }));
+  } else text = await render(format, { report, check, diff }, color, true);
+  await emit(text, format, args.out, io);
+  if (io.signal?.aborted) return EXIT.INTERRUPTED;
+  return (check && !check.ok) || (diff && !diff.ok) ? EXIT.EXPECTATION : EXIT.OK;
+}
 
-  if (args.out) {
-    await writeAtomic(args.out, text);
-    io.stderr.write(`hwprobe: wrote ${args.out}\n`);
+function toleranceOf(t: number): number {
+  if (!Number.isFinite(t) || t <= 0 || t >= 1) throw new InputError(`--tolerance: must be a fraction between 0 and 1 (0.25 = 25% slower), got ${t}`);
+  return t;
+}
+
+/** Renders an outcome in a format other than a run's JSON. */
+async function render(format: Format, o: import('./render/outcome.js').Outcome, color: boolean, textReport = false): Promise<string> {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(o.check ?? o.diff ?? o.report, null, 2) + '\n';
+    case 'markdown':
+      return (await import('./render/markdown.js')).renderMarkdown(o);
+    case 'junit':
+      return (await import('./render/junit.js')).renderJunit(o);
+    case 'github':
+      return (await import('./render/github.js')).renderGithub(o);
+    case 'nfd':
+      return (await import('./render/nfd.js')).renderNfd(o);
+    case 'prometheus':
+      return (await import('./render/prometheus.js')).renderPrometheus(o);
+    case 'text': {
+      const t = await import('./render/text.js');
+      const parts: string[] = [];
+      // A run shows its report; `check` shows only the verdicts on the saved report.
+      if (o.report && textReport) parts.push(t.renderText(o.report, { color }));
+      if (o.check) parts.push(t.renderVerdictsText(o.check, { color }));
+      if (o.diff) parts.push(t.renderDiffText(o.diff, { color }));
+      return parts.join('\n');
+    }
+  }
+}
+
+/** Writes output to --out (atomically) or stdout; Markdown is also appended to $GITHUB_STEP_SUMMARY when set. */
+async function emit(text: string, format: Format, out: string | undefined, io: CliIo): Promise<void> {
+  const { writeAtomic } = await import('./json-file.js');
+  if (out) {
+    await writeAtomic(out, text);
+    io.stderr.write(`hwprobe: wrote ${out}\n`);
   } else io.stdout.write(text);
-  return io.signal?.aborted ? EXIT.INTERRUPTED : EXIT.OK;
+  const summary = io.env.GITHUB_STEP_SUMMARY;
+  if (format === 'markdown' && summary) {
+    const { appendFile } = await import('node:fs/promises');
+    try {
+      await appendFile(summary, text + '\n');
+    } catch (e) {
+      throw new InputError(`${summary} ($GITHUB_STEP_SUMMARY): cannot append: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+}
+
+function formatOf(a: OutputArgs): Format {
+  return a.json ? 'json' : (a.format ?? 'text');
+}
+
+async function checkCommand(args: OutputArgs & { report: string; expect: string[] }, io: CliIo): Promise<number> {
+  const { readReport } = await import('./expect/report-file.js');
+  const { assertWritable } = await import('./json-file.js');
+  if (args.out) await assertWritable(args.out);
+  const report = await readReport(args.report);
+  const sets = await (await import('./expect/load.js')).loadExpectations(args.expect, { reports: [report] });
+  const check = (await import('./expect/evaluate.js')).evaluate(report, sets);
+  const format = formatOf(args);
+  await emit(await render(format, { report, check }, !args.out && useColor(io)), format, args.out, io);
+  return check.ok ? EXIT.OK : EXIT.EXPECTATION;
+}
+
+async function diffCommand(args: OutputArgs & { base: string; current: string; tolerance: number }, io: CliIo): Promise<number> {
+  const { readReport } = await import('./expect/report-file.js');
+  const { assertWritable } = await import('./json-file.js');
+  const tolerance = toleranceOf(args.tolerance);
+  if (args.out) await assertWritable(args.out);
+  const base = await readReport(args.base);
+  const current = await readReport(args.current);
+  const diff = (await import('./diff.js')).diffReports(base, current, { tolerance });
+  const format = formatOf(args);
+  await emit(await render(format, { diff }, !args.out && useColor(io)), format, args.out, io);
+  return diff.ok ? EXIT.OK : EXIT.EXPECTATION;
+}
+
+async function profilesCommand(io: CliIo): Promise<number> {
+  const { loadExpectations, profileNames } = await import('./expect/load.js');
+  const { labelOf } = await import('./expect/evaluate.js');
+  const names = profileNames();
+  const sets = await loadExpectations(names);
+  const out: string[] = [];
+  sets.forEach((s, i) => {
+    out.push(`${names[i]}${s.description ? ` — ${s.description}` : ''}`);
+    for (const r of s.requirements) out.push(`    ${r.severity === 'warning' ? 'warning' : 'requires'}  ${labelOf(r)}`);
+  });
+  out.push('', 'use: hwprobe --expect PROFILE · hwprobe check REPORT.json --expect PROFILE · "extends": ["PROFILE"] in a file');
+  io.stdout.write(out.join('\n') + '\n');
+  return EXIT.OK;
 }
 
 async function captureCommand(args: CommonArgs & { out: string; description?: string }, io: CliIo): Promise<number> {
@@ -125,21 +239,37 @@ async function captureCommand(args: CommonArgs & { out: string; description?: st
 
 async function schemaCommand(name: string, io: CliIo): Promise<number> {
   const { schemaText } = await import('./schemas.js');
-  io.stdout.write(schemaText(name as 'report' | 'capture'));
+  io.stdout.write(schemaText(name as 'report' | 'capture' | 'expect'));
   return EXIT.OK;
 }
 
 async function validateCommand(file: string, io: CliIo): Promise<number> {
-  const { readJsonFile, invalidDocument } = await import('./json-file.js');
+  const { invalidDocument } = await import('./json-file.js');
   const { validate } = await import('./schemas.js');
-  const data = await readJsonFile(file);
+  if (/\.ya?ml$/i.test(file)) return validateExpectations(file, io);
+  const data = (await import('./expect/load.js')).readSource(file).data;
   const o = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
   const kind = 'captureVersion' in o ? 'capture' : 'schemaVersion' in o ? 'report' : undefined;
-  if (!kind) throw new InputError(`${file}: neither a report (no /schemaVersion) nor a capture (no /captureVersion)`);
+  if (!kind && ('require' in o || 'extends' in o)) return validateExpectations(file, io);
+  if (!kind) throw new InputError(`${file}: neither a report (no /schemaVersion), a capture (no /captureVersion) nor an expectation file (no /require or /extends)`);
+  if (kind === 'report') await (await import('./expect/report-file.js')).readReport(file);
   const issues = validate(kind, data);
   if (issues.length) throw invalidDocument(file, kind, issues);
   io.stdout.write(`${file}: valid ${kind}\n`);
   return EXIT.OK;
+}
+
+async function validateExpectations(file: string, io: CliIo): Promise<number> {
+  const [set] = await (await import('./expect/load.js')).loadExpectations([file]);
+  io.stdout.write(`${file}: valid expectation file "${set.name}" (${set.requirements.length} requirements)\n`);
+  return EXIT.OK;
+}
+
+function outputOptions<T>(y: Argv<T>) {
+  return y
+    .option('format', { choices: FORMATS, describe: 'output format' })
+    .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
+    .option('out', { type: 'string', describe: 'write to FILE (atomically: a dot-temp file, then rename) instead of stdout' });
 }
 
 function commonOptions<T>(y: Argv<T>) {
@@ -160,17 +290,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       ['run', '$0'],
       'run the probes and print a report (text on a terminal, or --json)',
       (y) =>
-        commonOptions(y)
-          .option('format', { choices: FORMATS, describe: 'output format' })
-          .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
-          .option('out', { type: 'string', describe: 'write the report to FILE (atomically) instead of stdout' })
+        outputOptions(commonOptions(y))
           .option('calibrate', { choices: CALIBRATE, default: 'quick' as CalibrationLevel, describe: 'calibration level' })
           .option('replay', { type: 'string', describe: 'read the machine from a capture file instead (no calibration)' })
           .option('tui', { type: 'boolean', default: true, describe: 'live view on a terminal (--no-tui for plain text)' })
+          .option('expect', { type: 'string', array: true, requiresArg: true, describe: 'judge the run against an expectation FILE or built-in PROFILE (repeatable); exit 1 when one fails' })
+          .option('baseline', { type: 'string', requiresArg: true, describe: 'compare with a saved REPORT.json; exit 1 when something was lost or got slower' })
+          .option('tolerance', { type: 'number', default: 0.25, describe: 'with --baseline: slow-down that counts as a regression (0.25 = 25%)' })
           .example('hwprobe', 'probe this machine, print a readable report')
           .example('hwprobe --json --calibrate off', 'detection only, JSON on stdout')
           .example('hwprobe --probes cpu,environment --out report.json --format json', 'two probes, report to a file')
-          .example('hwprobe --replay fixtures/captures/x.json', 'report on a captured machine'),
+          .example('hwprobe --replay fixtures/captures/x.json', 'report on a captured machine')
+          .example('hwprobe --expect x86-64-v3 --expect needs.yaml --format github', 'CI gate with annotations')
+          .example('hwprobe --calibrate quick --baseline last.json', 'what got lost or slower since last.json')
+          .example('hwprobe --format nfd --out /etc/kubernetes/node-feature-discovery/features.d/hwprobe', 'node labels through NFD'),
       (a) => {
         pending = runCommand(a as unknown as RunArgs, io);
       },
@@ -189,19 +322,54 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       },
     )
     .command(
+      'check <report>',
+      'judge a saved report against expectations (exit 1 when an error-severity requirement fails)',
+      (y) =>
+        outputOptions(y)
+          .positional('report', { type: 'string', demandOption: true, describe: 'a report written with --json' })
+          .option('expect', { type: 'string', array: true, demandOption: true, requiresArg: true, describe: 'expectation FILE or built-in PROFILE (repeatable)' })
+          .example('hwprobe check report.json --expect x86-64-v3 --expect needs.json', 'gate a saved report')
+          .example('hwprobe check report.json --expect needs.yaml --format junit --out hwprobe.xml', 'JUnit for the CI test view'),
+      (a) => {
+        pending = checkCommand(a as unknown as OutputArgs & { report: string; expect: string[] }, io);
+      },
+    )
+    .command(
+      'diff <base> <current>',
+      'what was lost or got slower between two reports, and why (exit 1 when something was)',
+      (y) =>
+        outputOptions(y)
+          .positional('base', { type: 'string', demandOption: true, describe: 'the baseline report' })
+          .positional('current', { type: 'string', demandOption: true, describe: 'the report to compare' })
+          .option('tolerance', { type: 'number', default: 0.25, describe: 'slow-down that counts as a regression (0.25 = 25%)' })
+          .example('hwprobe diff yesterday.json today.json', 'capabilities lost, metrics regressed, facts changed'),
+      (a) => {
+        pending = diffCommand(a as unknown as OutputArgs & { base: string; current: string; tolerance: number }, io);
+      },
+    )
+    .command(
+      'profiles',
+      'list the built-in expectation profiles and what each requires',
+      (y) => y.example('hwprobe profiles', 'then: hwprobe --expect x86-64-v3'),
+      () => {
+        pending = profilesCommand(io);
+      },
+    )
+    .command(
       'schema [name]',
       'print a JSON Schema',
       (y) =>
         y
-          .positional('name', { choices: ['report', 'capture'] as const, default: 'report' })
-          .example('hwprobe schema report > report.schema.json', 'the report contract'),
+          .positional('name', { choices: ['report', 'capture', 'expect'] as const, default: 'report' })
+          .example('hwprobe schema report > report.schema.json', 'the report contract')
+          .example('hwprobe schema expect', 'the expectation file format'),
       (a) => {
         pending = schemaCommand(String(a.name), io);
       },
     )
     .command(
       'validate <file>',
-      'validate a report or capture file against its schema',
+      'validate a report, capture or expectation file (JSON or YAML)',
       (y) => y.positional('file', { type: 'string', demandOption: true }).example('hwprobe validate report.json', 'exit 0 when valid, 2 when not'),
       (a) => {
         pending = validateCommand(String(a.file), io);
@@ -215,7 +383,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .wrap(Math.min(100, (io.stdout as { columns?: number }).columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err ?? new InputError(msg);
+      throw err ?? Object.assign(new InputError(msg), { usage: true });
     });
 
   try {
@@ -228,7 +396,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr.write(`hwprobe: ${e.message}\n`);
-      if (!e.message.includes('\n') && !/^--/.test(e.message) && argv.length) io.stderr.write(`run 'hwprobe --help' for usage\n`);
+      if ((e as { usage?: boolean }).usage && argv.length) io.stderr.write(`run 'hwprobe --help' for usage\n`);
       return EXIT.INPUT;
     }
     if (e instanceof InternalError) {

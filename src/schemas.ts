@@ -9,7 +9,7 @@ import { PKG_ROOT, schemaPath } from './paths.js';
 const require = createRequire(import.meta.url);
 
 /** Names of the schemas hwprobe publishes. */
-export const SCHEMA_NAMES = ['report', 'capture'] as const;
+export const SCHEMA_NAMES = ['report', 'capture', 'expect'] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
 const texts = new Map<SchemaName, string>();

@@ -120,3 +120,55 @@ export function renderText(r: Report, opts: TextOptions): string {
   out.push(paint('legend: ✓ yes  ✗ no  ? could not tell (adv = advertised, use = usable, eff = effective)', 'dim'));
   return out.join('\n') + '\n';
 }
+
+/** Renders expectation verdicts: failures with their reasons, then a one-line tally. */
+export function renderVerdictsText(check: import('../expect/model.js').CheckResult, opts: TextOptions): string {
+  const paint = painter(opts.color);
+  const out: string[] = [];
+  let last = '';
+  for (const v of check.verdicts) {
+    if (v.expectation !== last) {
+      const src = check.expectations.find((e) => e.name === v.expectation)?.source;
+      out.push(paint(`expectations: ${v.expectation}`, 'bold') + (src && src !== v.expectation ? paint(`  (${src})`, 'dim') : ''));
+      last = v.expectation;
+    }
+    const mark =
+      v.status === 'pass' ? paint('✓ pass', 'green') : v.severity === 'error' ? paint('✗ FAIL', 'red') : paint('! warn', 'yellow');
+    out.push(`  ${mark}  ${v.label}${v.status === 'pass' && v.reasons[0] ? paint(`  ${v.reasons[0]}`, 'dim') : ''}`);
+    if (v.status === 'fail') {
+      for (const r of v.reasons) out.push(`          ${r}`);
+      if (v.why) out.push(paint(`          needed because: ${v.why}`, 'dim'));
+      out.push(paint(`          required at ${v.origin.source} ${v.origin.path}${v.origin.line ? ` (line ${v.origin.line})` : ''}`, 'dim'));
+    }
+  }
+  const tally = `${check.passed} passed, ${check.failed} failed, ${check.warned} warning${check.warned === 1 ? '' : 's'}`;
+  out.push(check.ok ? paint(`expectations met: ${tally}`, 'green') : paint(`expectations NOT met: ${tally}`, 'red'));
+  return out.join('\n') + '\n';
+}
+
+/** Renders a baseline diff: lost and degraded capabilities, metric changes, changed facts. */
+export function renderDiffText(diff: import('../diff.js').DiffResult, opts: TextOptions): string {
+  const paint = painter(opts.color);
+  const out: string[] = [paint('baseline diff', 'bold') + paint(`  ${diff.base.createdAt} → ${diff.current.createdAt} · tolerance ${Math.round(diff.tolerance * 100)}%`, 'dim')];
+  const capMark = { lost: paint('✗ lost    ', 'red'), degraded: paint('✗ degraded', 'red'), unknown: paint('? unknown ', 'dim'), gained: paint('+ gained  ', 'green') } as const;
+  for (const c of diff.capabilities) {
+    out.push(`  ${capMark[c.change]}  ${c.summary}`);
+    for (const e of c.explanation) out.push(`              ${e}`);
+  }
+  for (const m of diff.metrics) {
+    const mark =
+      m.status === 'regressed' || m.status === 'wrong'
+        ? paint('✗ slower  ', 'red')
+        : m.status === 'improved'
+          ? paint('+ faster  ', 'green')
+          : m.status === 'unmeasured'
+            ? paint('? unmeas. ', 'dim')
+            : paint('= same    ', 'dim');
+    out.push(`  ${mark}  ${m.summary}`);
+  }
+  for (const f of diff.facts) out.push(`  ${paint('~ changed ', 'yellow')}  ${f.path}: ${JSON.stringify(f.from)} → ${JSON.stringify(f.to)}`);
+  if (diff.capabilities.length + diff.metrics.length + diff.facts.length === 0) out.push(paint('  no differences', 'dim'));
+  const tally = `${diff.lost} lost, ${diff.degraded} degraded, ${diff.regressed} regressed`;
+  out.push(diff.ok ? paint(`no regressions (${tally})`, 'green') : paint(`REGRESSIONS: ${tally}`, 'red'));
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,107 @@
+/**
+ * JUnit XML (the Jenkins/Ant dialect CI systems read): one testsuite per expectation set with one
+ * testcase per requirement; a baseline diff is one more suite; a plain run is one testcase per probe.
+ * A failed error-severity requirement is a <failure>; a failed warning is <skipped> (shown, not failing).
+ */
+import type { Outcome } from './outcome.js';
+
+/** Escapes text for XML content and attributes, dropping characters XML 1.0 cannot carry. */
+export function xml(s: string): string {
+  return s
+    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\n/g, '&#10;');
+}
+
+/** Content text keeps its newlines. */
+const text = (s: string) => xml(s).replace(/&#10;/g, '\n');
+
+interface Case {
+  name: string;
+  classname: string;
+  failure?: { message: string; body: string };
+  error?: { message: string; body: string };
+  skipped?: string;
+  out?: string;
+}
+
+function suite(name: string, cases: Case[], timestamp: string): string {
+  const failures = cases.filter((c) => c.failure).length;
+  const errors = cases.filter((c) => c.error).length;
+  const skipped = cases.filter((c) => c.skipped !== undefined).length;
+  const lines = [`  <testsuite name="${xml(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="0" timestamp="${xml(timestamp)}">`];
+  for (const c of cases) {
+    const inner: string[] = [];
+    if (c.skipped !== undefined) inner.push(`      <skipped message="${xml(c.skipped)}"/>`);
+    if (c.error) inner.push(`      <error message="${xml(c.error.message)}" type="error">${text(c.error.body)}</error>`);
+    if (c.failure) inner.push(`      <failure message="${xml(c.failure.message)}" type="failure">${text(c.failure.body)}</failure>`);
+    if (c.out) inner.push(`      <system-out>${text(c.out)}</system-out>`);
+    const open = `    <testcase name="${xml(c.name)}" classname="${xml(c.classname)}" time="0"`;
+    lines.push(inner.length ? `${open}>\n${inner.join('\n')}\n    </testcase>` : `${open}/>`);
+  }
+  lines.push('  </testsuite>');
+  return lines.join('\n');
+}
+
+/** Renders an outcome as JUnit XML. */
+export function renderJunit(o: Outcome): string {
+  const ts = (o.report?.createdAt ?? o.diff?.current.createdAt ?? new Date().toISOString()).replace(/\.\d+Z$/, '').replace(/Z$/, '');
+  const suites: { name: string; cases: Case[] }[] = [];
+  if (o.check) {
+    for (const e of o.check.expectations) {
+      const cases: Case[] = o.check.verdicts
+        .filter((v) => v.expectation === e.name)
+        .map((v) => {
+          const body = [...v.reasons, ...(v.why ? [`needed because: ${v.why}`] : []), `required at ${v.origin.source} ${v.origin.path}${v.origin.line ? ` (line ${v.origin.line})` : ''}`].join('\n');
+          const c: Case = { name: v.label, classname: `hwprobe.expect.${e.name}` };
+          if (v.status === 'pass') c.out = v.reasons.join('\n');
+          else if (v.severity === 'error') c.failure = { message: v.reasons[0] ?? 'failed', body };
+          else c.skipped = `warning (does not fail the gate): ${v.reasons[0] ?? ''}`;
+          if (v.status === 'fail' && v.severity === 'warning') c.out = body;
+          return c;
+        });
+      suites.push({ name: `expect: ${e.name}`, cases });
+    }
+  }
+  if (o.diff) {
+    const cases: Case[] = [];
+    for (const c of o.diff.capabilities) {
+      const k: Case = { name: `capability ${c.id}`, classname: 'hwprobe.diff.capabilities' };
+      if (c.change === 'lost' || c.change === 'degraded') k.failure = { message: c.summary, body: [c.summary, ...c.explanation].join('\n') };
+      else if (c.change === 'unknown') k.skipped = c.summary;
+      else k.out = c.summary;
+      cases.push(k);
+    }
+    for (const m of o.diff.metrics) {
+      const k: Case = { name: `metric ${m.id}`, classname: 'hwprobe.diff.metrics' };
+      if (m.status === 'regressed' || m.status === 'wrong') k.failure = { message: m.summary, body: [m.summary, ...m.explanation].join('\n') };
+      else if (m.status === 'unmeasured') k.skipped = m.summary;
+      else k.out = m.summary;
+      cases.push(k);
+    }
+    if (!cases.length) cases.push({ name: 'no capability or metric changed', classname: 'hwprobe.diff', out: 'no differences' });
+    suites.push({ name: 'baseline diff', cases });
+  }
+  if (o.report && !o.check && !o.diff) {
+    const cases: Case[] = Object.entries(o.report.probes).map(([id, p]) => {
+      const k: Case = { name: `probe ${id}`, classname: 'hwprobe.probes' };
+      if (p.status === 'error' || p.status === 'timeout') k.error = { message: `${p.status}${p.error ? `: ${p.error}` : ''}`, body: p.error ?? p.status };
+      else if (p.status !== 'ok') k.skipped = p.status;
+      return k;
+    });
+    suites.push({ name: 'probes', cases });
+  }
+  const all = suites.flatMap((s) => s.cases);
+  const count = (f: (c: Case) => unknown) => all.filter(f).length;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="hwprobe" tests="${all.length}" failures="${count((c) => c.failure)}" errors="${count((c) => c.error)}" time="0">`,
+    ...suites.map((s) => suite(s.name, s.cases, ts)),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
