@@ -9,6 +9,7 @@ process.on('SIGINT', () => {
 });
 
 const code = await main(process.argv.slice(2), {
+  stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,

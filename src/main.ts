@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import type { Writable } from 'node:stream';
 import { EXIT, InputError, InternalError } from './errors.js';
 import { VERSION } from './version.js';
-import type { CalibrationLevel, Probe } from './types.js';
+import type { CalibrationLevel, Probe, ProgressEvent } from './types.js';
 import type { Host } from './host/host.js';
 
 /** Streams and environment the CLI uses; tests pass their own. */
@@ -15,6 +15,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Aborted on Ctrl-C. */
   signal?: AbortSignal;
+  /** The terminal's input, for the TUI's keys; the TUI runs only when both stdin and stdout are TTYs. */
+  stdin?: import('node:stream').Readable & { isTTY?: boolean };
 }
 
 // yargs 17's CommonJS build loads in ~10 ms; the ESM entry of yargs 18 took ~50 ms here, a third of the start-up budget.
@@ -99,12 +101,47 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     host = new NodeHost({ env: io.env });
   }
 
-  const run = await runProbes(host, probes, { calibrate, timeoutMs: ms, signal: io.signal });
-  const report = buildReport(host, run, { probes: probes.map((p) => p.id), calibrate, redact: args.redact });
-  assertValidReport(report);
+  // The live TUI: text on a terminal (both ends), not asked off, not in CI. Everything else prints once.
+  const tui = format === 'text' && !args.out && args.tui && !!io.stdout.isTTY && !!io.stdin?.isTTY && !io.env.CI;
+  const stop = new AbortController();
+  const signal = io.signal ? AbortSignal.any([io.signal, stop.signal]) : stop.signal;
+  const listeners = new Set<(ev: ProgressEvent) => void>();
+  const seen: ProgressEvent[] = []; // replayed to a late subscriber: detection can finish before the TUI mounts
 
-  const check = sets ? (await import('./expect/evaluate.js')).evaluate(report, sets) : undefined;
-  const diff = baseline ? (await import('./diff.js')).diffReports(baseline, report, { tolerance }) : undefined;
+  const outcome = (async () => {
+    const run = await runProbes(host, probes, { calibrate, timeoutMs: ms, signal, onProgress: (ev) => (seen.push(ev), listeners.forEach((l) => l(ev))) });
+    const report = buildReport(host, run, { probes: probes.map((p) => p.id), calibrate, redact: args.redact });
+    assertValidReport(report);
+    const check = sets ? (await import('./expect/evaluate.js')).evaluate(report, sets) : undefined;
+    const diff = baseline ? (await import('./diff.js')).diffReports(baseline, report, { tolerance }) : undefined;
+    const code = signal.aborted ? EXIT.INTERRUPTED : (check && !check.ok) || (diff && !diff.ok) ? EXIT.EXPECTATION : EXIT.OK;
+    return { report, check, diff, code };
+  })();
+
+  if (tui) {
+    const [{ runTui }, { buildView }] = await Promise.all([import('./tui/run.js'), import('./view/model.js')]);
+    const result = outcome.then(({ report, check, diff, code }) => {
+      const view = buildView(report, check && { passed: check.passed, failed: check.failed, warnings: check.warned });
+      if (diff && !diff.ok) {
+        const text = `against the baseline: ${diff.lost} lost, ${diff.degraded} degraded, ${diff.regressed} slower`;
+        view.banner = { kind: 'expectations', text: check ? `${view.banner.text} · ${text}` : text, tone: 'bad' };
+      }
+      return { view, exitCode: code };
+    });
+    const code = await runTui(
+      {
+        probeIds: probes.map((p) => p.id),
+        machine: `${host.info().cpuCount} CPUs · ${host.info().platform}-${host.info().arch}`,
+        subscribe: (fn) => (seen.forEach(fn), listeners.add(fn), () => void listeners.delete(fn)),
+        result,
+        interrupt: () => stop.abort(new Error('interrupted')),
+      },
+      { stdin: io.stdin as NonNullable<CliIo['stdin']>, stdout: io.stdout, stderr: io.stderr },
+    );
+    return code;
+  }
+
+  const { report, check, diff, code } = await outcome;
   const color = !args.out && useColor(io);
   let text: string;
   if (format === 'json') {
@@ -115,8 +152,7 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     if (diff) io.stderr.write(renderDiffText(diff, { color: false }));
   } else text = await render(format, { report, check, diff }, color, true);
   await emit(text, format, args.out, io);
-  if (io.signal?.aborted) return EXIT.INTERRUPTED;
-  return (check && !check.ok) || (diff && !diff.ok) ? EXIT.EXPECTATION : EXIT.OK;
+  return code;
 }
 
 function toleranceOf(t: number): number {
@@ -143,7 +179,8 @@ async function render(format: Format, o: import('./render/outcome.js').Outcome, 
       const t = await import('./render/text.js');
       const parts: string[] = [];
       // A run shows its report; `check` shows only the verdicts on the saved report.
-      if (o.report && textReport) parts.push(t.renderText(o.report, { color }));
+      const tally = o.check && { passed: o.check.passed, failed: o.check.failed, warnings: o.check.warned };
+      if (o.report && textReport) parts.push(t.renderText(o.report, { color, ...(tally ? { tally } : {}) }));
       if (o.check) parts.push(t.renderVerdictsText(o.check, { color }));
       if (o.diff) parts.push(t.renderDiffText(o.diff, { color }));
       return parts.join('\n');

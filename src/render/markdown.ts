@@ -3,7 +3,7 @@ import type { Report, Tri } from '../types.js';
 import type { CheckResult } from '../expect/model.js';
 import type { DiffResult } from '../diff.js';
 import type { Outcome } from './outcome.js';
-import { machineLine } from './text.js';
+import { machineLine } from '../view/model.js';
 
 /** Escapes text for a table cell: pipes, newlines, and characters Markdown would interpret. */
 export function cell(s: string): string {

@@ -1,5 +1,7 @@
 /** Plain-text renderer: readable, grouped by probe. Colour only when asked for. */
-import type { Capability, Finding, Report, Tri } from '../types.js';
+import type { Report, Tri } from '../types.js';
+import { buildView, triGlyph, type ExpectationTally, type FindingRow } from '../view/model.js';
+
 
 /** Rendering options. */
 export interface TextOptions {
@@ -13,111 +15,51 @@ function painter(color: boolean) {
   return (s: string, style: Style) => (color ? `\x1b[${CODES[style]}m${s}\x1b[0m` : s);
 }
 
-/** Glyph for a tri-state answer: yes, no, could not tell. */
-export function triGlyph(t: Tri): string {
-  return t === true ? '✓' : t === false ? '✗' : '?';
+function glyph(t: Tri, paint: ReturnType<typeof painter>): string {
+  const g = triGlyph(t);
+  return t === true ? paint(g, 'green') : t === false ? paint(g, 'red') : paint(g, 'dim');
 }
 
-function gib(bytes: number | null): string | null {
-  return bytes ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : null;
-}
-
-function summarizeValue(v: unknown): string | undefined {
-  if (v === null || v === undefined) return undefined;
-  if (typeof v === 'string') return v || undefined;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) {
-    if (v.length === 0) return undefined;
-    if (v.every((e) => typeof e !== 'object')) return v.length <= 12 ? v.join(' ') : `${v.length} entries`;
-    return `${v.length} entries`;
-  }
-  const parts: string[] = [];
-  for (const [k, e] of Object.entries(v as Record<string, unknown>)) {
-    if (e === null || e === undefined) continue;
-    const s = typeof e === 'object' ? summarizeValue(e) : String(e);
-    if (s !== undefined) parts.push(`${k}=${typeof e === 'object' && !Array.isArray(e) ? `{${s}}` : s}`);
-  }
-  if (!parts.length) return undefined;
-  const s = parts.join(' ');
-  return s.length <= 110 ? s : `${s.slice(0, 107)}…`;
-}
-
-/** The machine in one line: CPU, cores, memory, OS, VM/container/CI. */
-export function machineLine(r: Report): string {
-  const cpu = r.probes.cpu?.facts ?? {};
-  const env = r.probes.environment?.facts ?? {};
-  const virt = (env.virtualization ?? {}) as Record<string, unknown>;
-  const cont = (env.container ?? {}) as Record<string, unknown>;
-  const ci = (env.ci ?? {}) as Record<string, unknown>;
-  const parts = [
-    typeof cpu.model === 'string' ? cpu.model : null,
-    `${r.host.cpuCount} CPUs`,
-    gib(r.host.memoryBytes),
-    r.host.os,
-    virt.isVirtual === true ? `${virt.technology ?? 'virtual'} guest` : null,
-    cont.isContainer === true ? `${cont.engine ?? ''} container`.trim() : null,
-    ci.isCI === true ? `CI: ${ci.vendor ?? 'yes'}` : null,
-  ];
-  return parts.filter(Boolean).join(' · ');
-}
-
-function capabilityRows(caps: [string, Capability][], paint: ReturnType<typeof painter>): string[] {
-  const width = Math.max(10, ...caps.map(([id]) => id.length));
-  const cell = (t: Tri) => {
-    const g = triGlyph(t);
-    return t === true ? paint(g, 'green') : t === false ? paint(g, 'red') : paint(g, 'dim');
-  };
-  const rows = [`    ${'capability'.padEnd(width)}  adv use eff`];
-  for (const [id, c] of caps) {
-    rows.push(`    ${id.padEnd(width)}   ${cell(c.advertised)}   ${cell(c.usable)}   ${cell(c.effective)}`);
-  }
-  return rows;
-}
-
-function findingLine(f: Finding, paint: ReturnType<typeof painter>): string {
+function findingLine(f: FindingRow, paint: ReturnType<typeof painter>): string {
   const sev = f.severity === 'error' ? paint('error  ', 'red') : f.severity === 'warning' ? paint('warning', 'yellow') : paint('info   ', 'blue');
-  return `  ${sev} ${f.code}: ${f.message}${f.hint ? `\n          hint: ${f.hint}` : ''}`;
+  return `    ${sev} ${f.code}: ${f.message}${f.hint ? `\n            hint: ${f.hint}` : ''}`;
 }
 
-/** Renders the report as text. */
-export function renderText(r: Report, opts: TextOptions): string {
+/** Renders the report as text, from the same view model as the TUI (plain lines, no cursor movement). */
+export function renderText(r: Report, opts: TextOptions & { tally?: ExpectationTally }): string {
   const paint = painter(opts.color);
+  const v = buildView(r, opts.tally);
   const out: string[] = [];
-  out.push(paint(`hwprobe ${r.tool.version}`, 'bold') + ` — ${machineLine(r)}`);
-  const flags = [
-    `calibration ${r.options.calibrate}`,
-    r.options.replay ? 'replayed from a capture' : null,
-    r.complete ? null : paint('INCOMPLETE', 'yellow'),
-  ].filter(Boolean);
-  out.push(paint(flags.join(' · '), 'dim'));
-
-  for (const [id, p] of Object.entries(r.probes)) {
+  out.push(paint(v.title, 'bold') + ` — ${v.machine}`);
+  out.push(paint(v.subtitle.replace('INCOMPLETE', paint('INCOMPLETE', 'yellow')), 'dim'));
+  out.push(paint(v.banner.text, v.banner.tone === 'good' ? 'green' : v.banner.tone === 'warn' ? 'yellow' : 'red'));
+  for (const s of v.sections) {
     out.push('');
-    const status = p.status === 'ok' ? paint(p.status, 'green') : paint(p.status, p.status === 'unsupported' ? 'dim' : 'red');
-    out.push(`${paint(id, 'bold')}  ${status}  ${paint(`${p.durationMs} ms`, 'dim')}${p.error ? `  ${p.error}` : ''}`);
-    for (const [k, v] of Object.entries(p.facts)) {
-      const s = summarizeValue(v);
-      if (s !== undefined) out.push(`    ${k}: ${s}`);
-    }
-    const failed = p.evidence.filter((e) => !e.ok);
-    if (failed.length) out.push(paint(`    not available: ${failed.map((e) => e.source).join(', ')}`, 'dim'));
-    const caps = Object.entries(r.capabilities).filter(([cid]) => cid.startsWith(`${id === 'environment' ? 'env' : id}.`));
-    if (caps.length) out.push(...capabilityRows(caps, paint));
-    const ms = Object.entries(r.metrics).filter(([mid]) => mid.startsWith(`${id}.`));
-    for (const [mid, m] of ms) {
-      if (m.status !== 'ok') out.push(`    ${mid}: ${paint(m.status, m.status === 'wrong' ? 'red' : 'dim')} (${m.reason})`);
-      else {
-        const vs = m.speedup !== undefined ? ` ×${m.speedup} vs ${m.baseline?.method ?? 'baseline'}` : '';
-        out.push(`    ${mid}: ${m.value} ${m.unit}${vs}  ${paint(`cv ${(m.cv * 100).toFixed(1)}% n=${m.samples}`, 'dim')}`);
+    if (s.id !== 'other findings') {
+      const status = s.status === 'ok' ? paint(s.status, 'green') : paint(s.status, s.status === 'unsupported' ? 'dim' : 'red');
+      out.push(`${paint(s.id, 'bold')}  ${status}  ${paint(`${s.durationMs} ms`, 'dim')}${s.error ? `  ${s.error}` : ''}`);
+    } else out.push(paint(s.id, 'bold'));
+    for (const f of s.facts) out.push(`    ${f}`);
+    const failed = s.evidence.filter((e) => e.startsWith('✗ ')).map((e) => e.slice(2).split(':')[0]);
+    if (failed.length) out.push(paint(`    not available: ${failed.join(', ')}`, 'dim'));
+    if (s.capabilities.length) {
+      const width = Math.max(10, ...s.capabilities.map((c) => c.id.length));
+      out.push(`    ${'capability'.padEnd(width)}  adv use eff`);
+      for (const c of s.capabilities) {
+        out.push(`    ${c.id.padEnd(width)}   ${glyph(c.advertised, paint)}   ${glyph(c.usable, paint)}   ${glyph(c.effective, paint)}`);
       }
     }
+    for (const m of s.metrics) {
+      if (m.status !== 'ok') out.push(`    ${m.id}: ${paint(m.text, m.status === 'wrong' ? 'red' : 'dim')}`);
+      else {
+        const stats = m.cv !== undefined ? paint(`  cv ${(m.cv * 100).toFixed(1)}% n=${m.samples}`, 'dim') : '';
+        out.push(`    ${m.id}: ${m.text}${m.speedup ? `  ${m.speedup}` : ''}${stats}`);
+      }
+    }
+    for (const f of s.findings) out.push(findingLine(f, paint));
   }
   out.push('');
-  if (r.findings.length) {
-    out.push(paint('findings', 'bold'));
-    for (const f of r.findings) out.push(findingLine(f, paint));
-  } else out.push(paint('no findings', 'dim'));
-  out.push(paint('legend: ✓ yes  ✗ no  ? could not tell (adv = advertised, use = usable, eff = effective)', 'dim'));
+  out.push(paint(`legend: ${v.legend}`, 'dim'));
   return out.join('\n') + '\n';
 }
 

@@ -197,9 +197,9 @@ export function SectionLine({ section, selected, expanded }: { readonly section:
       <Text bold>{s.id.padEnd(13)}</Text>
       <Text color={s.status === 'ok' ? 'green' : s.status === 'unsupported' || s.status === 'skipped' ? 'gray' : 'red'}>{s.status.padEnd(12)}</Text>
       {`${String(Math.round(s.durationMs)).padStart(5)} ms  `}
-      {s.capabilities.length ? `${s.capabilities.length} capabilities: ${adv} advertised, ${use} usable, ${eff} effective` : ''}
-      {s.metrics.length ? `  · ${s.metrics.length} metrics` : ''}
-      {s.findings.length ? <Text color={worst}>{`  · ${s.findings.length} findings`}</Text> : ''}
+      {s.capabilities.length ? `${s.capabilities.length} capabilities (${adv} adv, ${use} use, ${eff} eff)` : ''}
+      {s.metrics.length ? ` · ${s.metrics.length} metric${s.metrics.length === 1 ? '' : 's'}` : ''}
+      {s.findings.length ? <Text color={worst}>{` · ${s.findings.length} finding${s.findings.length === 1 ? '' : 's'}`}</Text> : ''}
       {s.error ? <Text color="red">{`  ${s.error}`}</Text> : ''}
     </Text>
   );

@@ -191,11 +191,22 @@ export function metricRow(id: string, m: Metric): MetricRow {
     status: 'ok',
     text: `${num(m.value)} ${m.unit}`,
     bar: ref > 0 ? Math.max(0, Math.min(1, m.value / ref)) : 0,
-    ...(m.speedup !== undefined ? { speedup: `×${num(m.speedup)}${m.baseline ? ` vs ${m.baseline.method}` : ''}` } : {}),
+    ...(m.speedup !== undefined && m.unit !== '×' ? { speedup: `×${num(m.speedup)}${m.baseline ? ` vs ${m.baseline.method}` : ''}` } : {}),
     ...(label !== 'itself' ? { reference: label } : {}),
     cv: m.cv,
     samples: m.samples,
   };
+}
+
+/** Bars with no reference of their own are scaled against the largest metric of the same unit in the section. */
+function scaleAmongPeers(rows: (readonly [MetricRow, Metric])[]): MetricRow[] {
+  const max = new Map<string, number>();
+  for (const [, m] of rows) if (m.status === 'ok') max.set(m.unit, Math.max(max.get(m.unit) ?? 0, m.value));
+  return rows.map(([row, m]) => {
+    if (m.status !== 'ok' || row.reference) return row;
+    const top = max.get(m.unit) ?? 0;
+    return { ...row, bar: top > 0 ? m.value / top : 0 };
+  });
 }
 
 function capabilityRow(id: string, c: Capability): CapabilityRow {
@@ -222,9 +233,11 @@ function section(r: Report, id: string, p: ProbeReport): Section {
     capabilities: Object.entries(r.capabilities)
       .filter(([cid]) => belongs(id, cid))
       .map(([cid, c]) => capabilityRow(cid, c)),
-    metrics: Object.entries(r.metrics)
-      .filter(([mid]) => belongs(id, mid))
-      .map(([mid, m]) => metricRow(mid, m)),
+    metrics: scaleAmongPeers(
+      Object.entries(r.metrics)
+        .filter(([mid]) => belongs(id, mid))
+        .map(([mid, m]) => [metricRow(mid, m), m] as const),
+    ),
     findings: r.findings
       .filter((f) => (f.capability ? inSection(f.capability) : (SECTION_CODE_PREFIXES[id] ?? []).some((p) => f.code.startsWith(p))))
       .map(findingRow),
