@@ -1,0 +1,160 @@
+// Live checks on this machine (Linux x64 with AES-NI and SHA-NI): OpenSSL's real reading of
+// OPENSSL_ia32cap, and the probe's verdicts flipping under masked environments. Each test skips
+// with a printed note where the machine or a tool does not fit.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cli } from '../../helpers/cli.js';
+import { parseIa32cap, ia32BitSet, ia32capWords } from '../../../probes/crypto/masks.js';
+import { parseOpensslVersion, parseVector } from '../../../probes/crypto/openssl.js';
+import { IA32CAP_BITS, CRYPTO_KERNELS } from '../../../probes/crypto/tables.js';
+import { calibrateCrypto, runChild } from '../../../probes/crypto/calibrate.js';
+import { detectCrypto } from '../../../probes/crypto/detect.js';
+import { NodeHost } from '../../../src/host/node-host.js';
+import type { Capability, Finding, Metric, ProbeContext, Report } from '../../../src/types.js';
+
+const flags = (() => {
+  if (!existsSync('/proc/cpuinfo')) return new Set<string>();
+  const m = /^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+  return new Set(m ? m[1].trim().split(/\s+/) : []);
+})();
+const accelerated = process.platform === 'linux' && process.arch === 'x64' && flags.has('aes') && flags.has('sha_ni');
+
+function openssl(args: string[], env: NodeJS.ProcessEnv = process.env): string | null {
+  try {
+    return execFileSync('openssl', args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
+  } catch {
+    return null;
+  }
+}
+const sys = openssl(['version', '-a']);
+const sysVersion = sys ? parseOpensslVersion(sys) : null;
+
+function live(name: string, cond: boolean, why: string, fn: () => Promise<void> | void) {
+  if (!cond) {
+    console.log(`  (skipped live test "${name}": ${why})`);
+    return;
+  }
+  test(name, fn);
+}
+
+const ctx = (calibrate: 'off' | 'quick' = 'quick'): ProbeContext => ({ signal: new AbortController().signal, calibrate, peers: {}, progress() {} });
+const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
+  if (!('OPENSSL_ia32cap' in extra)) delete env.OPENSSL_ia32cap;
+  return env;
+};
+async function report(argv: string[], extra: Record<string, string> = {}): Promise<Report> {
+  const r = await cli([...argv, '--json'], cleanEnv(extra));
+  assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Report;
+}
+const caps = (r: Report, id: string): Capability => r.capabilities[id];
+const cryptoFindings = (r: Report): Finding[] => r.findings.filter((f) => f.code.startsWith('CRYPTO_'));
+const tri = (c: Capability) => [c.advertised, c.usable, c.effective];
+
+// The quirk values of masks.test.ts, read by the real library: the system openssl prints the vector it ends with.
+const QUIRKS = ['', '~0x200000200000000:~0x0', '~0x200000200000000', ':~0x20000000', '~0x1000000:~0x0', '0xfffa3203078bffff:~0x0', '~0x0::~0x0', 'zzz', ' ~0x200000200000000', '~~0x2', '0x1g', '077'];
+live(
+  'the mask parser agrees with `openssl info -cpusettings` bit for bit',
+  process.arch === 'x64' && !!sysVersion?.cpuinfo,
+  'needs x64 and an OpenSSL 3 `openssl` on PATH',
+  () => {
+    const base = parseVector(parseOpensslVersion(openssl(['version', '-a'], cleanEnv())!).cpuinfo!.vector)!;
+    const words = ia32capWords(sysVersion!.version);
+    for (const v of QUIRKS) {
+      const out = openssl(['info', '-cpusettings'], cleanEnv({ OPENSSL_ia32cap: v }))!;
+      const got = parseVector(/OPENSSL_ia32cap=(\S+)/.exec(out)![1])!;
+      const p = parseIa32cap(v, words);
+      for (const r of IA32CAP_BITS.filter((x) => x.lv < 2)) {
+        const cpu = ((base[r.lv] >> BigInt(r.bit)) & 1n) === 1n;
+        const real = ((got[r.lv] >> BigInt(r.bit)) & 1n) === 1n;
+        assert.is(ia32BitSet(p, r.lv, r.bit, cpu), real, `${JSON.stringify(v)} bit ${r.name}`);
+      }
+    }
+  },
+);
+
+live('unmasked: crypto.aes and crypto.sha256 advertised, usable, effective; no crypto warnings', accelerated, 'needs Linux x64 with aes and sha_ni', async () => {
+  const r = await report(['--probes', 'crypto', '--calibrate', 'quick']);
+  assert.equal(tri(caps(r, 'crypto.aes')), [true, true, true]);
+  assert.equal(tri(caps(r, 'crypto.sha256')), [true, true, true]);
+  assert.equal(cryptoFindings(r).filter((f) => f.severity !== 'info').map((f) => f.code), []);
+  const m = r.metrics['crypto.aes-128-gcm'] as Metric & { speedup?: number; threshold?: number };
+  assert.is(m.status, 'ok');
+  assert.ok(m.speedup! >= 2 && m.threshold === 2, JSON.stringify(m));
+});
+
+live("OPENSSL_ia32cap='~0x200000200000000:~0x0': crypto.aes advertised but not usable/effective, sha256 stays effective", accelerated, 'needs Linux x64 with aes and sha_ni', async () => {
+  const value = '~0x200000200000000:~0x0';
+  const r = await report(['--probes', 'crypto', '--calibrate', 'quick'], { OPENSSL_ia32cap: value });
+  assert.equal(tri(caps(r, 'crypto.aes')), [true, false, false]);
+  assert.equal(tri(caps(r, 'crypto.sha256')), [true, true, true]);
+  const f = cryptoFindings(r).find((x) => x.code === 'CRYPTO_MASKED' && x.capability === 'crypto.aes');
+  assert.ok(f, 'a CRYPTO_MASKED finding for crypto.aes');
+  assert.is(f!.args!.variable, 'OPENSSL_ia32cap');
+  assert.is(f!.args!.value, value);
+  assert.match(f!.message, /OPENSSL_ia32cap="~0x200000200000000:~0x0" turns off AES-NI/);
+  assert.not.ok(cryptoFindings(r).some((x) => x.code === 'CRYPTO_INEFFECTIVE'), 'masked is not "ineffective"');
+});
+
+live('a SHA-only mask flips crypto.sha256 and leaves crypto.aes effective', accelerated, 'needs Linux x64 with aes and sha_ni', async () => {
+  const r = await report(['--probes', 'crypto', '--calibrate', 'quick'], { OPENSSL_ia32cap: ':~0x20000000' });
+  assert.equal(tri(caps(r, 'crypto.sha256')), [true, false, false]);
+  assert.equal(tri(caps(r, 'crypto.aes')), [true, true, true]);
+});
+
+live('OPENSSL_ia32cap= (empty) is caught with --calibrate off', accelerated, 'needs Linux x64 with aes and sha_ni', async () => {
+  const r = await report(['--probes', 'crypto', '--calibrate', 'off'], { OPENSSL_ia32cap: '' });
+  const masked = cryptoFindings(r).filter((f) => f.code === 'CRYPTO_MASKED').map((f) => f.capability);
+  for (const id of ['crypto.aes', 'crypto.pclmul', 'crypto.sha256', 'crypto.vaes']) assert.ok(masked.includes(id), id);
+  assert.is(caps(r, 'crypto.aes').usable, false);
+  assert.is(Object.keys(r.metrics).length, 0);
+});
+
+live('a malformed OPENSSL_ia32cap is a finding that quotes the value, not a crash', process.arch === 'x64', 'needs x64', async () => {
+  const r = await report(['--probes', 'crypto', '--calibrate', 'off'], { OPENSSL_ia32cap: '0xZZ:oops' });
+  const f = cryptoFindings(r).find((x) => x.code === 'CRYPTO_MASK_MALFORMED');
+  assert.ok(f);
+  assert.match(f!.message, /OPENSSL_ia32cap="0xZZ:oops" is malformed \("0xZZ", "oops"\)/);
+});
+
+const two = CRYPTO_KERNELS.filter((k) => k.metric === 'crypto.aes-128-gcm' || k.metric === 'crypto.sha256');
+
+live('a software-path child that dies costs only its own metric', accelerated, 'needs Linux x64 with aes and sha_ni', async () => {
+  const d = await detectCrypto(new NodeHost({ env: cleanEnv() }), ctx('off'));
+  const c = await calibrateCrypto(ctx(), d, {
+    kernels: two,
+    childArgv: (row, side, argv) => (row.metric === 'crypto.aes-128-gcm' && side === 'software' ? ['-e', 'process.kill(process.pid, "SIGKILL")'] : argv),
+  });
+  const aes = c.metrics['crypto.aes-128-gcm'];
+  assert.is(aes.status, 'skipped');
+  assert.match((aes as { reason: string }).reason, /software-path \(OPENSSL_ia32cap=.*\) child was killed by SIGKILL/);
+  assert.is(c.metrics['crypto.sha256'].status, 'ok');
+  assert.is(c.capabilities!['crypto.aes'].effective, null);
+  assert.is(c.capabilities!['crypto.sha256'].effective, true);
+});
+
+test('a child that hangs is killed at its timeout; one that prints no JSON or exits non-zero gives a reason', async () => {
+  const hang = await runChild(['-e', 'setInterval(() => {}, 1000)'], {}, 300);
+  assert.equal(hang, { ok: false, reason: 'gave no result within 300 ms and was killed' });
+  const junk = await runChild(['-e', 'console.log("not json")'], {}, 5000);
+  assert.equal(junk, { ok: false, reason: 'printed no result' });
+  const fail = await runChild(['-e', 'console.error("boom"); process.exit(3)'], {}, 5000);
+  assert.equal(fail, { ok: false, reason: 'exited with code 3: boom' });
+});
+
+live('CRYPTO_INEFFECTIVE: advertised and usable, but the accelerated side runs the software path too', accelerated, 'needs Linux x64 with aes and sha_ni', async () => {
+  const d = await detectCrypto(new NodeHost({ env: cleanEnv() }), ctx('off'));
+  const mask = (d.facts.abPlan as { masks: Record<string, string> }).masks.aes;
+  // Stands in for an emulated AES-NI: the instruction is advertised, but OpenSSL does not get its speed.
+  const c = await calibrateCrypto(ctx(), d, { kernels: two, childEnv: (row, side, env) => (row.cap === 'aes' ? { ...env, OPENSSL_ia32cap: mask } : env) });
+  assert.is(c.capabilities!['crypto.aes'].effective, false);
+  const f = c.findings!.find((x) => x.code === 'CRYPTO_INEFFECTIVE');
+  assert.ok(f);
+  assert.is(f!.capability, 'crypto.aes');
+  assert.is(c.capabilities!['crypto.sha256'].effective, true);
+});
+
+test.run();
