@@ -66,7 +66,7 @@ async function detect(host: ReplayHost): Promise<Detection> {
 
 test('every cpuinfo, lscpu and sysctl file the manifest counts is in the fixtures', () => {
   const counts = JSON.parse(fixture('MANIFEST.json')).counts_by_category as Record<string, number>;
-  for (const cat of ['cpuinfo', 'lscpu', 'sysctl']) assert.is(byCat(cat).length, counts[cat], cat);
+  for (const cat of ['cpuinfo', 'lscpu', 'sysctl'] as const) assert.is(byCat(cat).length, counts[cat], cat);
   assert.ok(all.length > 200, `only ${all.length} entries`);
 });
 
