@@ -1,10 +1,15 @@
 /** The probe registry: explicit, in display order. */
 import type { Probe } from '../src/types.js';
 import { cpuProbe } from './cpu/index.js';
+import { cryptoProbe } from './crypto/index.js';
 import { environmentProbe } from './environment/index.js';
+import { gpuProbe } from './gpu/index.js';
+import { accelProbe } from './accelerators/index.js';
+import { mlProbe } from './ml/index.js';
+import { frameworksProbe } from './frameworks/index.js';
 
 /** Every probe hwprobe knows. */
-export const PROBES: readonly Probe[] = [cpuProbe, environmentProbe];
+export const PROBES: readonly Probe[] = [cpuProbe, cryptoProbe, environmentProbe, mlProbe, gpuProbe, accelProbe, frameworksProbe];
 
 /** Probe ids, in registry order. */
 export const PROBE_IDS: readonly string[] = PROBES.map((p) => p.id);

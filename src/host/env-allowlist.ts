@@ -22,6 +22,7 @@ export function ciVendors(): CiVendor[] {
 /** Variables that change what hardware software can use, read with their values. */
 export const MASK_VARS = [
   'ATEN_CPU_CAPABILITY',
+  'CONDA_PREFIX', // the active conda environment's interpreter (frameworks probe)
   'CUDA_VISIBLE_DEVICES',
   'GLIBC_TUNABLES',
   'GPU_DEVICE_ORDINAL',
@@ -40,10 +41,12 @@ export const MASK_VARS = [
   'OPENSSL_ia32cap',
   'OPENSSL_ppccap',
   'OPENSSL_s390xcap',
+  'PATH', // which python3/python a deploy runs (frameworks probe)
   'ROCR_VISIBLE_DEVICES',
   'TF_CPP_MIN_LOG_LEVEL',
   'TF_ENABLE_ONEDNN_OPTS',
   'UV_THREADPOOL_SIZE',
+  'VIRTUAL_ENV', // the active virtualenv's interpreter (frameworks probe)
   'ZE_AFFINITY_MASK',
 ] as const;
 

@@ -1,0 +1,283 @@
+/**
+ * The Python programs the frameworks probe runs, as `python -c SCRIPT` (no file to ship, nothing
+ * read from the current directory). Both are Python 2/3-compatible at the syntax level so that a
+ * Python 2 on PATH answers with its version instead of a SyntaxError.
+ *
+ * Output protocol: every record is one line `__HWPROBE__ {json}` on stdout, flushed as it is
+ * written. Anything else on stdout (a library's banner, warnings) is ignored, and a process that
+ * hangs or crashes half-way still leaves the records it wrote, so the probe can say which import
+ * hung. A `begin` record is written before each import for that reason.
+ */
+
+/** The prefix of every record line. */
+export const SENTINEL = '__HWPROBE__ ';
+
+/** Packages inspected, in the order the script imports them (cheap and common first, heavy last). */
+export const PY_PACKAGES = ['numpy', 'onnxruntime', 'torch', 'jax', 'tensorflow'] as const;
+
+/** A package the script inspects. */
+export type PyPackage = (typeof PY_PACKAGES)[number];
+
+/**
+ * Inspects one interpreter: version and prefix and the mask variables as the interpreter sees them;
+ * then locates (find_spec, no import) the packages of argv[2] and imports and inspects those of argv[1].
+ * argv: packages to import (comma-separated), packages to locate, then the mask variable names to echo.
+ * The probe imports numpy in a first run and each heavy framework found in a run of its own, in parallel:
+ * a hang costs one framework, and torch and tensorflow never share a process.
+ */
+export const PY_INSPECT = String.raw`
+import sys, os, json, time
+# python -c puts the current directory first on sys.path: never import from it.
+if sys.path and sys.path[0] in ('', '.'):
+    del sys.path[0]
+S = '__HWPROBE__ '
+def emit(o):
+    sys.stdout.write(S + json.dumps(o, sort_keys=True, default=str) + '\n')
+    sys.stdout.flush()
+def err(e):
+    return ('%s: %s' % (type(e).__name__, e))[:300]
+def impl():
+    try:
+        return sys.implementation.name
+    except Exception:
+        return 'cpython'
+exe = sys.executable or ''
+emit({'section': 'python', 'version': '%d.%d.%d' % tuple(sys.version_info[:3]), 'implementation': impl(),
+      'executable': exe, 'realExecutable': os.path.realpath(exe) if exe else None,
+      'prefix': sys.prefix, 'basePrefix': getattr(sys, 'base_prefix', sys.prefix),
+      'env': dict((k, os.environ[k]) for k in sys.argv[3:] if k in os.environ)})
+if sys.version_info[0] < 3:
+    emit({'section': 'end', 'skipped': 'python 2 is not inspected'})
+    sys.exit(0)
+import importlib, importlib.util, warnings
+
+def loaded_libs(pattern):
+    import re
+    out = set()
+    try:
+        with open('/proc/self/maps') as f:
+            for line in f:
+                p = line.split(None, 5)
+                if len(p) == 6 and p[5].startswith('/') and re.search(pattern, os.path.basename(p[5]), re.I):
+                    out.add(os.path.realpath(p[5].strip()))
+    except Exception:
+        return None
+    return sorted(out)
+
+def openblas_direct(path):
+    # OpenBLAS's own answers; symbol names vary by build (scipy-openblas prefixes and 64-bit suffixes).
+    import ctypes
+    lib = ctypes.CDLL(path)
+    out = {}
+    for pre in ('', 'scipy_'):
+        for suf in ('', '64_', '_64'):
+            for key, name, rt in (('corename', 'openblas_get_corename', ctypes.c_char_p), ('config', 'openblas_get_config', ctypes.c_char_p), ('numThreads', 'openblas_get_num_threads', ctypes.c_int)):
+                if key in out:
+                    continue
+                f = getattr(lib, pre + name + suf, None)
+                if f is None:
+                    continue
+                f.restype = rt
+                f.argtypes = []
+                v = f()
+                out[key] = v.decode('utf-8', 'replace').strip() if isinstance(v, bytes) else v
+    return out
+
+def blas(np):
+    b = {}
+    try:
+        deps = np.show_config(mode='dicts').get('Build Dependencies', {})
+        for k in ('blas', 'lapack'):
+            d = deps.get(k)
+            if d:
+                b[k] = {'name': d.get('name'), 'version': d.get('version'), 'config': d.get('openblas configuration')}
+    except TypeError:
+        # numpy < 1.26: distutils-era config dicts
+        for k in ('blas', 'lapack'):
+            d = getattr(np.__config__, k + '_opt_info', None)
+            if d:
+                b[k] = {'name': ','.join(d.get('libraries', [])) or None, 'version': None, 'config': None}
+    except Exception as e:
+        b['configError'] = err(e)
+    libs = loaded_libs(r'openblas|blas|lapack|mkl_|blis|flexiblas|armpl|accelerate')
+    b['loaded'] = libs
+    if importlib.util.find_spec('threadpoolctl') is not None:
+        try:
+            import threadpoolctl
+            keep = ('user_api', 'internal_api', 'version', 'num_threads', 'threading_layer', 'architecture', 'filepath')
+            b['threadpoolctl'] = [dict((k, i.get(k)) for k in keep) for i in threadpoolctl.threadpool_info()]
+        except Exception as e:
+            b['threadpoolctlError'] = err(e)
+    ob = {}
+    for p in libs or []:
+        if 'openblas' in os.path.basename(p).lower():
+            try:
+                ob[p] = openblas_direct(p)
+            except Exception as e:
+                ob[p] = {'error': err(e)}
+    b['openblas'] = ob
+    return b
+
+def numpy_info():
+    import numpy as np
+    d = {'version': np.__version__}
+    mu = None
+    for m in ('numpy._core._multiarray_umath', 'numpy.core._multiarray_umath'):
+        try:
+            mu = importlib.import_module(m)
+            break
+        except Exception:
+            pass
+    if mu is not None:
+        d['baseline'] = list(getattr(mu, '__cpu_baseline__', None) or [])
+        d['dispatch'] = list(getattr(mu, '__cpu_dispatch__', None) or [])
+        d['features'] = dict(getattr(mu, '__cpu_features__', None) or {})
+    d['blas'] = blas(np)
+    return d
+
+def onnxruntime_info():
+    import onnxruntime as ort
+    return {'version': ort.__version__, 'providers': list(ort.get_available_providers()), 'device': ort.get_device()}
+
+def torch_info():
+    import torch
+    d = {'version': torch.__version__, 'cuda': torch.version.cuda, 'hip': getattr(torch.version, 'hip', None)}
+    try:
+        d['cudnn'] = torch.backends.cudnn.version()
+    except Exception as e:
+        d['cudnn'] = None
+    try:
+        d['cpuCapability'] = torch.backends.cpu.get_cpu_capability()
+    except Exception:
+        d['cpuCapability'] = None
+    d['numThreads'] = torch.get_num_threads()
+    try:
+        d['driverCuda'] = torch._C._cuda_getDriverVersion() if d['cuda'] else None
+    except Exception as e:
+        d['driverCuda'] = None
+    d['cudaAvailable'] = bool(torch.cuda.is_available())
+    d['deviceCount'] = torch.cuda.device_count() if d['cudaAvailable'] else 0
+    devs = []
+    for i in range(d['deviceCount']):
+        try:
+            c = torch.cuda.get_device_capability(i)
+            devs.append({'index': i, 'name': torch.cuda.get_device_name(i), 'capability': '%d.%d' % tuple(c)})
+        except Exception as e:
+            devs.append({'index': i, 'error': err(e)})
+    d['devices'] = devs
+    try:
+        d['archList'] = list(torch.cuda.get_arch_list()) if d['cuda'] or d['hip'] else []
+    except Exception:
+        d['archList'] = None
+    try:
+        d['mps'] = {'built': bool(torch.backends.mps.is_built()), 'available': bool(torch.backends.mps.is_available())}
+    except Exception:
+        d['mps'] = None
+    return d
+
+def jax_info():
+    # jax would otherwise reserve most of a GPU's memory when its backend starts.
+    os.environ.setdefault('XLA_PYTHON_CLIENT_PREALLOCATE', 'false')
+    import jax
+    d = {'version': jax.__version__}
+    try:
+        devs = jax.devices()
+        d['backend'] = jax.default_backend()
+    except Exception as e:
+        # the default (GPU) backend failed to start: say why, and list what the CPU backend has
+        d['backendError'] = err(e)
+        d['backend'] = 'cpu'
+        devs = jax.devices('cpu')
+    d['devices'] = [{'platform': x.platform, 'kind': getattr(x, 'device_kind', None), 'id': x.id} for x in devs]
+    return d
+
+def tensorflow_info():
+    import tensorflow as tf
+    d = {'version': tf.__version__, 'builtWithCuda': bool(tf.test.is_built_with_cuda()),
+         'gpus': [x.name for x in tf.config.list_physical_devices('GPU')]}
+    try:
+        bi = tf.sysconfig.get_build_info()
+        d['buildCuda'] = bi.get('cuda_version')
+        d['buildCudnn'] = bi.get('cudnn_version')
+    except Exception:
+        pass
+    return d
+
+QUIET = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, FutureWarning)
+INSPECT = {'numpy': numpy_info, 'onnxruntime': onnxruntime_info, 'torch': torch_info, 'jax': jax_info, 'tensorflow': tensorflow_info}
+for name in [x for x in sys.argv[2].split(',') if x in INSPECT]:
+    try:
+        found = importlib.util.find_spec(name) is not None
+        emit({'section': 'package', 'name': name, 'status': 'found' if found else 'absent'})
+    except Exception as e:
+        emit({'section': 'package', 'name': name, 'status': 'error', 'error': err(e)})
+for name in [x for x in sys.argv[1].split(',') if x in INSPECT]:
+    try:
+        spec = importlib.util.find_spec(name)
+    except Exception as e:
+        emit({'section': 'package', 'name': name, 'status': 'error', 'error': err(e)})
+        continue
+    if spec is None:
+        emit({'section': 'package', 'name': name, 'status': 'absent'})
+        continue
+    emit({'section': 'begin', 'name': name})
+    t0 = time.time()
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        try:
+            rec = INSPECT[name]()
+            rec['status'] = 'ok'
+        except BaseException as e:
+            rec = {'status': 'error', 'error': err(e)}
+    rec.update({'section': 'package', 'name': name, 'ms': int((time.time() - t0) * 1000),
+                'warnings': [str(x.message)[:300] for x in w if not issubclass(x.category, QUIET)][:5]})
+    emit(rec)
+emit({'section': 'end'})
+`;
+
+/**
+ * numpy float64 matmul, timed inside the interpreter: warm-up, then samples of `reps` products
+ * until the budget; checks a few entries against math.fsum. argv: n, warmupMs, budgetMs, minSamples,
+ * maxSamples, sampleMs. Prints one record: samples (GFLOP/s), reps, check (null when right), blas core.
+ */
+export const PY_MATMUL = String.raw`
+import sys, os, json, time, math
+if sys.path and sys.path[0] in ('', '.'):
+    del sys.path[0]
+import numpy as np
+n, warm, budget, mins, maxs, sample = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
+rs = np.random.RandomState(1)
+a = rs.standard_normal((n, n))
+b = rs.standard_normal((n, n))
+clock = time.perf_counter
+reps = 1
+end = clock() + warm / 1000.0
+while True:
+    t0 = clock()
+    for _ in range(reps):
+        c = np.dot(a, b)
+    dt = clock() - t0
+    if dt * 1000.0 < sample:
+        reps = min(reps * max(2, int(math.ceil(sample / max(dt * 1000.0, 0.01)))), 1 << 20)
+    elif clock() >= end:
+        break
+    if clock() >= end + budget / 1000.0:
+        break
+flops = 2.0 * n * n * n * reps
+samples = []
+start = clock()
+while len(samples) < maxs:
+    t0 = clock()
+    for _ in range(reps):
+        c = np.dot(a, b)
+    samples.append(flops / (clock() - t0) / 1e9)
+    if len(samples) >= mins and (clock() - start) * 1000.0 >= budget:
+        break
+check = None
+for i, j in ((0, 0), (n - 1, n - 1), (n // 3, (2 * n) // 3), (n // 2, 1)):
+    ref = math.fsum(float(a[i, k]) * float(b[k, j]) for k in range(n))
+    if not abs(float(c[i, j]) - ref) <= 1e-9 * max(1.0, math.fsum(abs(float(a[i, k]) * float(b[k, j])) for k in range(n))):
+        check = 'c[%d,%d] = %r, expected %r' % (i, j, float(c[i, j]), ref)
+        break
+sys.stdout.write('__HWPROBE__ ' + json.dumps({'section': 'matmul', 'n': n, 'reps': reps, 'samples': samples, 'check': check}) + '\n')
+`;
