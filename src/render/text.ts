@@ -40,8 +40,7 @@ export function renderText(r: Report, opts: TextOptions & { tally?: ExpectationT
       out.push(`${paint(s.id, 'bold')}  ${status}  ${paint(`${s.durationMs} ms`, 'dim')}${s.error ? `  ${s.error}` : ''}`);
     } else out.push(paint(s.id, 'bold'));
     for (const f of s.facts) out.push(`    ${f}`);
-    const failed = s.evidence.filter((e) => e.startsWith('✗ ')).map((e) => e.slice(2).split(':')[0]);
-    if (failed.length) out.push(paint(`    not available: ${failed.join(', ')}`, 'dim'));
+    if (s.unavailable.length) out.push(paint(`    not available: ${s.unavailable.join(', ')}`, 'dim'));
     if (s.capabilities.length) {
       const width = Math.max(10, ...s.capabilities.map((c) => c.id.length));
       out.push(`    ${'capability'.padEnd(width)}  adv use eff`);

@@ -51,6 +51,8 @@ export interface Section {
   findings: FindingRow[];
   /** sources consulted: "✓ /proc/cpuinfo", "✗ lscpu: not-found" */
   evidence: string[];
+  /** the sources that did not answer */
+  unavailable: string[];
 }
 
 /** A pass/fail tally shown at the top. */
@@ -242,6 +244,7 @@ function section(r: Report, id: string, p: ProbeReport): Section {
       .filter((f) => (f.capability ? inSection(f.capability) : (SECTION_CODE_PREFIXES[id] ?? []).some((p) => f.code.startsWith(p))))
       .map(findingRow),
     evidence: p.evidence.map((e) => `${e.ok ? '✓' : '✗'} ${e.source}${e.detail ? `: ${e.detail}` : ''}`),
+    unavailable: p.evidence.filter((e) => !e.ok).map((e) => e.source),
   };
 }
 
@@ -257,7 +260,7 @@ export function buildView(r: Report, tally?: ExpectationTally): ViewModel {
   const shown = new Set(sections.flatMap((s) => s.findings.map((f) => `${f.code}\u0000${f.message}`)));
   const rest = r.findings.filter((f) => !shown.has(`${f.code}\u0000${f.message}`)).map(findingRow);
   if (rest.length) {
-    sections.push({ id: 'other findings', status: 'ok', durationMs: 0, facts: [], capabilities: [], metrics: [], findings: rest, evidence: [] });
+    sections.push({ id: 'other findings', status: 'ok', durationMs: 0, facts: [], capabilities: [], metrics: [], findings: rest, evidence: [], unavailable: [] });
   }
   return {
     title: `hwprobe ${r.tool.version}`,
