@@ -21,7 +21,7 @@ export interface LevelBudget {
 
 /** The levels. `quick` keeps every probe's calibration within a few seconds on a 2-core machine. */
 export const LEVELS: Record<Exclude<CalibrationLevel, 'off'>, LevelBudget> = {
-  quick: { warmupMs: 25, budgetMs: 120, minSamples: 5, maxSamples: 40, sampleMs: 8, deadlineMs: 20_000 },
+  quick: { warmupMs: 20, budgetMs: 80, minSamples: 5, maxSamples: 40, sampleMs: 6, deadlineMs: 20_000 },
   full: { warmupMs: 100, budgetMs: 800, minSamples: 10, maxSamples: 200, sampleMs: 20, deadlineMs: 60_000 },
 };
 

@@ -206,6 +206,13 @@ export async function loadExpectations(specs: readonly string[], opts: LoadOptio
   return specs.map((s) => loadSpec(s, '--expect', ctx));
 }
 
+/** Loads an expectation document given as data (the library's `check`): `label` names it in errors; `extends` paths resolve from `baseDir`. */
+export async function loadExpectationData(data: unknown, label: string, opts: LoadOptions & { baseDir?: string } = {}): Promise<ExpectationSet> {
+  const { PROBE_IDS } = await import('../../probes/index.js');
+  const ctx: Ctx = { caps: vocabulary('capability', opts.reports), metrics: vocabulary('metric', opts.reports), stack: [], probeIds: PROBE_IDS };
+  return loadFile(resolve(opts.baseDir ?? '.', label), ctx, label, undefined, { data, lineOf: () => undefined });
+}
+
 function loadSpec(spec: string, where: string, ctx: Ctx, relativeTo?: string): ExpectationSet {
   const names = profileNames();
   if (!looksLikePath(spec) && names.includes(spec)) return loadFile(profilePath(spec), ctx, `profile ${spec}`, spec);
@@ -214,11 +221,11 @@ function loadSpec(spec: string, where: string, ctx: Ctx, relativeTo?: string): E
   throw new InputError(`${where}: "${spec}" is neither a file nor a built-in profile${didYouMean(spec, names)} (profiles: ${names.join(', ')})`);
 }
 
-function loadFile(file: string, ctx: Ctx, label: string, profile?: string): ExpectationSet {
-  const shown = profile ? `${label} (${file})` : file;
+function loadFile(file: string, ctx: Ctx, label: string, profile?: string, given?: SourceDoc): ExpectationSet {
+  const shown = profile ? `${label} (${file})` : given ? label : file;
   const key = resolve(file);
   if (ctx.stack.includes(key)) throw new InputError(`${shown}: /extends: extends itself (${[...ctx.stack, key].map((f) => basename(f)).join(' → ')})`);
-  const doc = readSource(file, shown);
+  const doc = given ?? readSource(file, shown);
   if (!doc.data || typeof doc.data !== 'object' || Array.isArray(doc.data)) {
     throw at(shown, doc, '', 'an expectation file is an object with "require" and/or "extends"');
   }
