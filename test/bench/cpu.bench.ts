@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stats } from '../../src/calibration.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const runs = Math.max(5, Number(process.env.RUNS ?? 5));
@@ -32,14 +33,8 @@ function hwprobe(level: 'quick' | 'full'): { report: Report; wallMs: number; cal
   return { report, wallMs, calMs };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const cv = (xs: number[]) => {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length) / m;
-};
+const median = (xs: number[]) => stats(xs).median;
+const cv = (xs: number[]) => stats(xs).cv;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 console.log(`cpu calibration benchmark: ${runs} quick runs + 1 full, fresh process each, ${process.platform}-${process.arch}, node ${process.versions.node}, ${built ? 'dist' : 'tsx'}`);

@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Calibration, Metric, ProbeContext, Report } from '../../src/types.js';
+import { stats } from '../../src/calibration.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const runs = Math.max(1, Number(process.env.RUNS ?? 10));
@@ -27,14 +28,8 @@ const { detectCrypto } = (await import(join(base, `probes/crypto/detect.${ext}`)
 const { CRYPTO_KERNELS } = (await import(join(base, `probes/crypto/tables.${ext}`))) as typeof import('../../probes/crypto/tables.js');
 const { NodeHost } = (await import(join(base, `src/host/node-host.${ext}`))) as typeof import('../../src/host/node-host.js');
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const cv = (xs: number[]) => {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length) / m;
-};
+const median = (xs: number[]) => stats(xs).median;
+const cv = (xs: number[]) => stats(xs).cv;
 const ctx = (calibrate: 'quick' | 'full'): ProbeContext => ({ signal: new AbortController().signal, calibrate, peers: {}, progress() {} });
 const env: NodeJS.ProcessEnv = { ...process.env };
 delete env.OPENSSL_ia32cap;

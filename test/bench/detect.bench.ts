@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { stats } from '../../src/calibration.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const hook = join(root, 'test/bench/rss-hook.mjs');
@@ -31,10 +32,7 @@ function once(args: string[]): Promise<Sample> {
   });
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+const median = (xs: number[]) => stats(xs).median;
 
 const cases: [string, string[]][] = [
   ['node -e 0', ['-e', '0']],

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { PROBE_IDS } from '../../probes/index.js';
+import { stats } from '../../src/calibration.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = join(root, 'dist/src/cli.js');
@@ -21,10 +22,7 @@ function run(args: string[]): { ms: number; report: { probes: Record<string, { d
   return { ms, report: JSON.parse(r.stdout) };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const median = (xs: number[]) => stats(xs).median;
 
 const others = PROBE_IDS.filter((id) => id !== 'frameworks').join(',');
 const cases: [string, string[]][] = [

@@ -11,6 +11,7 @@ import type { Calibration, MeasuredMetric } from '../../src/types.js';
 import type * as Cal from '../../probes/ml/calibrate.js';
 import type * as Det from '../../probes/ml/detect.js';
 import { NodeHost } from '../../src/host/node-host.js';
+import { stats } from '../../src/calibration.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const runs = Math.max(1, Number(process.env.RUNS ?? 5));
@@ -29,10 +30,7 @@ async function once(level: 'quick' | 'full'): Promise<{ ms: number; cal: Calibra
   return { ms: performance.now() - t0, cal };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+const median = (xs: number[]) => stats(xs).median;
 function cv(xs: number[]): number {
   const m = xs.reduce((a, b) => a + b, 0) / xs.length;
   return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length) / m;
