@@ -86,15 +86,25 @@ export function skipped(unit: string, reason: string): Metric {
   return { status: 'skipped', unit, reason };
 }
 
+/** The harness's own finding codes, with severity, message template and hint (the finding docs are generated from it). */
+export const CALIBRATION_FINDINGS = {
+  CALIBRATION_WRONG_RESULT: {
+    severity: 'error',
+    message: (a: Record<string, unknown>) => `calibration kernel ${a.metric} computed a wrong result: ${a.why}`,
+    hint: 'a wrong answer from hardware or a driver is worse than a slow one: check the driver, firmware and emulation layer',
+  },
+} as const;
+
 /** The finding for a kernel whose result check failed. */
 export function wrongResultFinding(metric: string, why: string, capability?: string): Finding {
+  const t = CALIBRATION_FINDINGS.CALIBRATION_WRONG_RESULT;
   return {
     code: 'CALIBRATION_WRONG_RESULT',
-    severity: 'error',
-    message: `calibration kernel ${metric} computed a wrong result: ${why}`,
+    severity: t.severity,
+    message: t.message({ metric, why }),
     ...(capability ? { capability } : {}),
     args: { metric, why },
-    hint: 'a wrong answer from hardware or a driver is worse than a slow one: check the driver, firmware and emulation layer',
+    hint: t.hint,
   };
 }
 

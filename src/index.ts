@@ -22,6 +22,7 @@ import { InputError, InternalError } from './errors.js';
 import { invalidDocument } from './json-file.js';
 import { SCHEMA_NAMES, schemaText, validate as validateSchema, type SchemaIssue, type SchemaName } from './schemas.js';
 import { VERSION } from './version.js';
+import type { Format, Outcome } from './render/outcome.js';
 
 export type {
   CalibrationLevel,
@@ -236,6 +237,44 @@ export async function loadReport(source: string | object): Promise<Report> {
   if (typeof source === 'string') return (await import('./expect/report-file.js')).readReport(source);
   assertReport(source, 'report');
   return source;
+}
+
+// Format: the output formats of `hwprobe --format`; Outcome: a report, verdicts and/or a diff.
+export type { Format, Outcome } from './render/outcome.js';
+
+/**
+ * Renders a report, verdicts and/or a diff as `hwprobe --format FORMAT` would print them:
+ * Markdown for a job summary, GitHub workflow commands (annotations), JUnit XML, an NFD feature
+ * file, Prometheus text, plain text (no colour), or JSON. Rejects with {@link InputError} when the
+ * format needs a part the outcome lacks (`nfd` describes a machine: it needs a report).
+ */
+export async function render(outcome: Outcome, format: Format): Promise<string> {
+  if (!outcome.report && !outcome.check && !outcome.diff) throw new InputError('render: the outcome has no report, check or diff');
+  switch (format) {
+    case 'json':
+      return outcome.report && !outcome.check && !outcome.diff ? (await import('./render/json.js')).renderJson(outcome.report) : JSON.stringify(outcome.check ?? outcome.diff ?? outcome.report, null, 2) + '\n';
+    case 'markdown':
+      return (await import('./render/markdown.js')).renderMarkdown(outcome);
+    case 'junit':
+      return (await import('./render/junit.js')).renderJunit(outcome);
+    case 'github':
+      return (await import('./render/github.js')).renderGithub(outcome);
+    case 'nfd':
+      return (await import('./render/nfd.js')).renderNfd(outcome);
+    case 'prometheus':
+      return (await import('./render/prometheus.js')).renderPrometheus(outcome);
+    case 'text': {
+      const t = await import('./render/text.js');
+      const c = outcome.check;
+      const parts: string[] = [];
+      if (outcome.report) parts.push(t.renderText(outcome.report, { color: false, ...(c ? { tally: { passed: c.passed, failed: c.failed, warnings: c.warned } } : {}) }));
+      if (c) parts.push(t.renderVerdictsText(c, { color: false }));
+      if (outcome.diff) parts.push(t.renderDiffText(outcome.diff, { color: false }));
+      return parts.join('\n');
+    }
+    default:
+      throw new InputError(`render: unknown format ${JSON.stringify(format)}; formats: text, json, markdown, junit, github, nfd, prometheus`);
+  }
 }
 
 /** Validates a document against one of the shipped schemas; resolves to the issues (empty when valid). */

@@ -412,6 +412,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         pending = validateCommand(String(a.file), io);
       },
     )
+    .completion('completion', 'print a bash/zsh completion script: hwprobe completion >> ~/.bashrc')
     .epilog('exit codes: 0 ok · 1 an expectation failed · 2 usage or input error · 3 internal error · 130 interrupted')
     .strict()
     .version(VERSION)
@@ -424,6 +425,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     });
 
   try {
+    if (argv[0] === 'completion') {
+      // yargs prints the script only when no default command runs after it, so a bare instance prints it.
+      let script = '';
+      await yargs()
+        .scriptName('hwprobe')
+        .completion('completion', false)
+        .exitProcess(false)
+        .parseAsync(argv, {}, (_e, _a, out) => void (script = out));
+      io.stdout.write(script + '\n');
+      return EXIT.OK;
+    }
     let printed = '';
     await parser.parseAsync(argv, {}, (_err, _argv, output) => {
       printed = output;

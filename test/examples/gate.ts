@@ -1,6 +1,6 @@
 /**
  * README example: probe this machine, then gate on expectations and pick a code path.
- * Quoted verbatim by README.md (test/api/readme.test.ts checks that) and run by test/api/example.test.ts.
+ * Quoted verbatim by README.md and run by test/src/example.test.ts; test/package.test.ts compiles it against the packed .d.ts files.
  */
 import { probe, check, type ProgressEvent } from 'hwprobe';
 

@@ -1,0 +1,26 @@
+// The hwprobe action's rendering step (run.sh calls it after the run): from the saved report, the
+// verdicts and the baseline diff, writes summary.md (the job summary), prints the annotations
+// (GitHub workflow commands) and writes hwprobe.<ext> in the requested format, all through the
+// hwprobe library. Usage: node render.mjs PACKAGE_DIR WORK_DIR FORMAT EXT [EXPECT...]
+// The baseline comes from INPUT_BASELINE and INPUT_TOLERANCE, as in run.sh.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [pkg, work, format, ext, ...expect] = process.argv.slice(2);
+const hw = await import(pathToFileURL(join(pkg, 'dist/src/index.js')).href);
+const report = await hw.loadReport(join(work, 'report.json'));
+const outcome = { report };
+if (expect.length) outcome.check = await hw.check(report, expect);
+if (process.env.INPUT_BASELINE) {
+  const base = await hw.loadReport(process.env.INPUT_BASELINE);
+  outcome.diff = hw.diff(base, report, { tolerance: Number(process.env.INPUT_TOLERANCE || '0.25') });
+}
+writeFileSync(join(work, 'summary.md'), await hw.render(outcome, 'markdown'));
+// Annotations: one workflow command per failed requirement, regression or (without either) finding.
+process.stdout.write(await hw.render(outcome, 'github'));
+if (format !== 'github') {
+  const text = format === 'json' ? await hw.render({ report }, 'json') : await hw.render(outcome, format);
+  writeFileSync(join(work, `hwprobe.${ext}`), text);
+  if (format === 'text' || format === 'markdown') process.stdout.write(text);
+} else writeFileSync(join(work, `hwprobe.${ext}`), await hw.render(outcome, 'github'));
