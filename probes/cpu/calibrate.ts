@@ -72,11 +72,20 @@ export function visibleCpus(facts: Record<string, unknown>): number {
 }
 
 /**
+ * The parallelism N workers can be expected to reach: N, or N / threads-per-core on an SMT machine,
+ * where sibling threads share a core's execution units (an integer kernel gains little from them).
+ */
+export function expectedParallelism(workers: number, threadsPerCore: unknown): number {
+  const tpc = typeof threadsPerCore === 'number' && threadsPerCore > 1 ? threadsPerCore : 1;
+  return Math.max(1, workers / tpc);
+}
+
+/**
  * Effective parallelism from the N-worker and 1-worker throughputs: the ratio of medians, its range
  * from the extremes, its CV propagated from both (first order: cv² adds for a ratio), and the
  * smaller sample count.
  */
-export function scalingMetric(one: Metric, many: Metric, workers: number): Metric {
+export function scalingMetric(one: Metric, many: Metric, workers: number, expected = workers): Metric {
   if (one.status !== 'ok') return { status: one.status, unit: '×', reason: `1 worker: ${one.reason}` };
   if (many.status !== 'ok') return { status: many.status, unit: '×', reason: `${workers} workers: ${many.reason}` };
   return {
@@ -88,7 +97,7 @@ export function scalingMetric(one: Metric, many: Metric, workers: number): Metri
     min: sig(many.min / one.max),
     max: sig(many.max / one.min),
     speedup: sig(many.value / one.value),
-    threshold: sig(PARALLEL_FRACTION * workers),
+    threshold: sig(PARALLEL_FRACTION * expected),
     notes: `${workers} workers ${many.value} Gop/s, 1 worker ${one.value} Gop/s (scalar-int kernel)`,
   };
 }
@@ -115,8 +124,8 @@ export function envCpuLimits(facts: Record<string, unknown> | undefined): EnvCpu
 }
 
 /** ENV_PARALLELISM_LIMITED when the measured scaling is below PARALLEL_FRACTION of the workers, with the environment's explanation if it has one. */
-export function parallelismFinding(scaling: Metric, workers: number, visible: number, env: EnvCpuLimits, load1: number): Finding | null {
-  if (scaling.status !== 'ok' || workers < 2 || scaling.value >= PARALLEL_FRACTION * workers) return null;
+export function parallelismFinding(scaling: Metric, workers: number, visible: number, env: EnvCpuLimits, load1: number, expected = workers): Finding | null {
+  if (scaling.status !== 'ok' || workers < 2 || scaling.value >= PARALLEL_FRACTION * expected) return null;
   const limits: string[] = [];
   if (env.affinityCpus !== null && env.affinityCpus < visible) limits.push(`CPU affinity ${env.affinityCpus} of ${visible} CPUs`);
   if (env.cpusetCpus !== null && env.cpusetCpus < visible) limits.push(`cgroup cpuset ${env.cpusetCpus} of ${visible} CPUs`);
@@ -133,7 +142,7 @@ export function parallelismFinding(scaling: Metric, workers: number, visible: nu
     loadAvg1: sig(load1),
   };
   return calibrationFinding('ENV_PARALLELISM_LIMITED', args, [
-    `cpu.parallel-scaling ${scaling.value}× with ${workers} workers (threshold ${sig(PARALLEL_FRACTION * workers)})`,
+    `cpu.parallel-scaling ${scaling.value}× with ${workers} workers (threshold ${sig(PARALLEL_FRACTION * expected)})`,
     `environment: usableCpus ${env.usableCpus ?? 'unknown'}, affinity ${env.affinityCpus ?? 'unknown'}, cpuset ${env.cpusetCpus ?? 'none'}, quota ${env.cpuQuota ?? 'none'}`,
   ]);
 }
@@ -218,6 +227,7 @@ export async function calibrateCpu(ctx: ProbeContext, d: Detection): Promise<Cal
   // Parallel scaling: one worker per visible CPU.
   const visible = visibleCpus(d.facts);
   const workers = Math.min(visible, MAX_WORKERS);
+  const expected = expectedParallelism(workers, d.facts.threadsPerCore);
   let scaling: Metric;
   if (workers < 2) scaling = skipped('×', `${visible} visible CPU: nothing to scale to`);
   else if (ctx.signal.aborted) scaling = skipped('×', 'interrupted before it started');
@@ -228,7 +238,7 @@ export async function calibrateCpu(ctx: ProbeContext, d: Detection): Promise<Cal
       const p = pool;
       const one = await measure(parallelKernel(() => p, 1), opts(ctx));
       const many = await measure(parallelKernel(() => p, workers), opts(ctx));
-      scaling = scalingMetric(one, many, workers);
+      scaling = scalingMetric(one, many, workers, expected);
     } catch (e) {
       scaling = skipped('×', `could not start ${workers} worker threads: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
@@ -241,7 +251,7 @@ export async function calibrateCpu(ctx: ProbeContext, d: Detection): Promise<Cal
   }
   metrics['cpu.parallel-scaling'] = scaling;
   findings.push(...wrongResultFindings({ 'cpu.parallel-scaling': scaling }));
-  const limited = parallelismFinding(scaling, workers, visible, env, loadavg()[0]);
+  const limited = parallelismFinding(scaling, workers, visible, env, loadavg()[0], expected);
   if (limited) findings.push(limited);
 
   return {

@@ -16,6 +16,7 @@ import {
   calibrateCpu,
   envCpuLimits,
   lastLevelCacheBytes,
+  expectedParallelism,
   parallelismFinding,
   runKernels,
   scalingMetric,
@@ -192,6 +193,14 @@ test('ENV_PARALLELISM_LIMITED: fires below the threshold and names the limit fro
   assert.is(parallelismFinding(at(0.9), 1, 1, tasksetEnv, 0), null, 'one worker: nothing to judge');
   assert.is(parallelismFinding({ status: 'skipped', unit: '×', reason: 'x' }, 2, 2, tasksetEnv, 0), null);
   assert.equal(envCpuLimits(undefined), { usableCpus: null, cpuQuota: null, cpusetCpus: null, affinityCpus: null });
+  // SMT: 64 logical CPUs on 32 cores scale to about 32-40, which is not a limit; 1 still is.
+  const smt = expectedParallelism(64, 2);
+  assert.is(smt, 32);
+  assert.is(expectedParallelism(2, 1), 2);
+  assert.is(expectedParallelism(2, null), 2);
+  assert.is(parallelismFinding(at(38), 64, 64, freeEnv, 0, smt), null);
+  assert.ok(parallelismFinding(at(38), 64, 64, freeEnv, 0), 'without the SMT correction 38 of 64 would fire');
+  assert.ok(parallelismFinding(at(1), 64, 64, tasksetEnv, 0, smt));
 });
 
 test('cpu.wasm.simd128 in detection: live, replayed from a capture, or absent from an older capture', async () => {
