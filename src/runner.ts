@@ -22,6 +22,8 @@ export interface RunResult {
 }
 
 const TIMEOUT = Symbol('timeout');
+/** How long an interrupted calibration may take to hand back what it measured. */
+const INTERRUPT_GRACE_MS = 1500;
 const ABORTED = Symbol('aborted');
 
 function round(ms: number): number {
@@ -125,7 +127,14 @@ export async function runProbes(host: Host, probes: readonly Probe[], opts: RunO
       const ctx = { signal: ctl.signal, calibrate: opts.calibrate, peers, progress: emit };
       const t0 = performance.now();
       try {
-        const r = await withDeadline(p.calibrate(ctx, d), deadline, opts.signal, ctl);
+        const pending = p.calibrate(ctx, d);
+        let r = await withDeadline(pending, deadline, opts.signal, ctl);
+        if (r === ABORTED) {
+          // Kernels stop at their next sample once the signal fires; wait briefly so that what was
+          // already measured is kept (the rest comes back `skipped: interrupted`).
+          const late = await Promise.race([pending.catch(() => undefined), new Promise<undefined>((res) => setTimeout(res, INTERRUPT_GRACE_MS))]);
+          if (late) r = late;
+        }
         if (r === TIMEOUT || r === ABORTED) {
           complete = false;
           reports[p.id].evidence.push({ source: 'calibration', ok: false, detail: r === TIMEOUT ? `no result within ${deadline} ms` : 'interrupted' });

@@ -89,4 +89,27 @@ test('on a live host, calibration runs after detection and its verdicts are merg
   assert.equal(r.findings.map((f) => f.code), ['GOOD_FAST']);
 });
 
+test('Ctrl-C during calibration keeps what was already measured and marks the run incomplete', async () => {
+  const { NodeHost } = await import('../../src/host/node-host.js');
+  const ctl = new AbortController();
+  const cal: Probe = {
+    ...good,
+    id: 'cal',
+    calibrate: async (ctx) => {
+      setTimeout(() => ctl.abort(), 20);
+      await new Promise<void>((res) => ctx.signal.addEventListener('abort', () => res(), { once: true }));
+      return {
+        metrics: {
+          'good.first': { status: 'ok', value: 1, unit: 'GB/s', samples: 3, cv: 0, min: 1, max: 1 },
+          'good.second': { status: 'skipped', unit: 'GB/s', reason: 'interrupted before it finished' },
+        },
+      };
+    },
+  };
+  const run = await runProbes(new NodeHost(), [cal], { calibrate: 'quick', timeoutMs: 5000, signal: ctl.signal });
+  assert.is(run.complete, false);
+  assert.is(run.metrics['good.first'].status, 'ok');
+  assert.is(run.metrics['good.second'].status, 'skipped');
+});
+
 test.run();
