@@ -287,6 +287,9 @@ export function derive(f: GpuFacts, ev: Evidence[], findings: Finding[]): Detect
   if (!hardware.length && software.length) findings.push(finding('GPU_SOFTWARE_ONLY', { devices: software.map((s) => `${s.name} (${s.api}, ${s.kind})`).join('; ') }));
 
   const stacks = w ? Object.fromEntries(Object.entries(w.stacks).map(([s, a]) => [s, a.status === 'ok' ? 'ok' : a.status])) : undefined;
+  // The highest compute capability of a visible NVIDIA device (libcuda first, else nvidia-smi), as a
+  // number, so expectations such as `gpu.cuda.computeCapability >= 8.0` compare it directly.
+  const computeCapability = highestComputeCapability([...(cuda?.devices.map((d) => d.computeCapability) ?? []), ...(f.nvidiaSmi?.gpus.map((g) => g.computeCap) ?? []), ...(f.nvidiaSmiCsv?.gpus.map((g) => g.computeCap) ?? [])]);
   const facts: Record<string, unknown> = {
     hardwareGpuCount: hardware.length,
     gpus: hardware,
@@ -301,7 +304,16 @@ export function derive(f: GpuFacts, ev: Evidence[], findings: Finding[]): Detect
     ...(f.vulkan ? { vulkan: f.vulkan } : {}),
     ...(f.clinfo ? { clinfo: f.clinfo } : {}),
     ...(opencl ? { opencl } : {}),
-    ...(cuda || cudart || nvml ? { cuda: { ...(cuda ? { driver: cuda } : {}), ...(cudart ? { runtime: cudart } : {}), ...(nvml ? { nvml } : {}) } } : {}),
+    ...(cuda || cudart || nvml || computeCapability !== null
+      ? {
+          cuda: {
+            ...(computeCapability !== null ? { computeCapability } : {}),
+            ...(cuda ? { driver: cuda } : {}),
+            ...(cudart ? { runtime: cudart } : {}),
+            ...(nvml ? { nvml } : {}),
+          },
+        }
+      : {}),
     ...(stacks ? { stacks } : {}),
     ...(w && !w.ok ? { stackErrors: Object.fromEntries(Object.entries(w.stacks).filter(([, a]) => a.status === 'error').map(([s, a]) => [s, a.error])) } : {}),
     ...(f.mac ? { displays: f.mac } : {}),
@@ -314,4 +326,10 @@ export function derive(f: GpuFacts, ev: Evidence[], findings: Finding[]): Detect
 /** 13000 → "13.0"; null → "?". */
 function fmtCuda(v: number | null | undefined): string {
   return typeof v === 'number' && v > 0 ? `${Math.floor(v / 1000)}.${Math.floor((v % 1000) / 10)}` : v === 0 ? 'none' : '?';
+}
+
+/** The highest "major.minor" compute capability as a number (8.6 → 8.6, 10.0 → 10), or null. */
+export function highestComputeCapability(values: readonly (string | null | undefined)[]): number | null {
+  const nums = values.map((v) => (v && /^\d+\.\d+$/.test(v.trim()) ? Number(v.trim()) : NaN)).filter((n) => Number.isFinite(n));
+  return nums.length ? Math.max(...nums) : null;
 }
