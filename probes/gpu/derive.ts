@@ -303,7 +303,8 @@ export function derive(f: GpuFacts, ev: Evidence[], findings: Finding[]): Detect
     ...(f.amdSmi ? { amdSmi: f.amdSmi } : {}),
     ...(f.vulkan ? { vulkan: f.vulkan } : {}),
     ...(f.clinfo ? { clinfo: f.clinfo } : {}),
-    ...(opencl ? { opencl } : {}),
+    // hardwareGpuDevices: OpenCL devices of type gpu that are not software (the opencl-gpu profile counts them).
+    ...(opencl ? { opencl: { ...opencl, hardwareGpuDevices: clDevices.filter((d) => d.type === 'gpu' && !clSoftware(d)).length } } : {}),
     ...(cuda || cudart || nvml || computeCapability !== null
       ? {
           cuda: {
