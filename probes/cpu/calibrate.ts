@@ -16,6 +16,9 @@ type Args = Record<string, string | number | boolean | null>;
 
 /** The WASM SIMD speedup over scalar WASM below which SIMD128 is not effective. */
 export const WASM_SIMD_THRESHOLD = 1.5;
+
+/** Every metric the cpu calibration reports (expectations check names against it; a live test checks it against a run). */
+export const CPU_METRICS = ['cpu.mem-copy', 'cpu.mem-triad', 'cpu.parallel-scaling', 'cpu.scalar-f64', 'cpu.scalar-int', 'cpu.wasm-scalar', 'cpu.wasm-simd'] as const;
 /** Effective parallelism below this fraction of the workers (one per visible CPU) is "well below". */
 export const PARALLEL_FRACTION = 0.65;
 /** At most this many workers, however many CPUs are visible. */

@@ -21,10 +21,10 @@ const N = 384;
 const UNIT = 'GFLOP/s';
 /** A speedup from removing the masks at or above this is reported as a finding. */
 export const MASK_COST_THRESHOLD = 1.15;
-const AS_IS = 'frameworks.numpy.matmul-f64';
+export const AS_IS = 'frameworks.numpy.matmul-f64';
 /** Alternating runs per environment; the level's budget is split between them. */
 const ROUNDS = 2;
-const UNMASKED = 'frameworks.numpy.matmul-f64-unmasked';
+export const UNMASKED = 'frameworks.numpy.matmul-f64-unmasked';
 
 type Level = Exclude<ProbeContext['calibrate'], 'off'>;
 

@@ -3,9 +3,13 @@
  * fact roots, and "did you mean" suggestions for the rest.
  */
 import { ARM_LEVELS, SIMD_TABLES, X86_64_LEVEL_NAMES } from '../../probes/cpu/tables.js';
+import { CPU_METRICS } from '../../probes/cpu/calibrate.js';
 import { ENV_FINDINGS } from '../../probes/environment/findings.js';
 import { CRYPTO_CAPABILITY_IDS, CRYPTO_KERNELS } from '../../probes/crypto/tables.js';
 import { BACKENDS, KERNELS, metricId } from '../../probes/ml/tables.js';
+import { GPU_VENDORS } from '../../probes/gpu/tables.js';
+import { ACCELERATORS } from '../../probes/accelerators/tables.js';
+import { AS_IS as NUMPY_MATMUL, UNMASKED as NUMPY_MATMUL_UNMASKED } from '../../probes/frameworks/calibrate.js';
 import type { Report } from '../types.js';
 
 /** Ids a probe can emit. A trailing `*` names an open family (`cpu.isa.riscv.*`). Leaving a kind out means "not declared". */
@@ -25,6 +29,7 @@ export const DOMAINS = {
   gpu: ['gpu'],
   accel: ['accelerators'],
   ml: ['ml', 'frameworks'],
+  frameworks: ['frameworks'],
   env: ['environment'],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -41,6 +46,7 @@ export const PROBE_VOCABULARIES: Readonly<Record<string, () => ProbeVocabulary>>
       'cpu.isa.riscv.*',
       'cpu.wasm.simd128', // set by probes/cpu/index.ts from the WASM SIMD check, not from a flag table
     ],
+    metrics: CPU_METRICS,
   }),
   crypto: () => ({
     // crypto.qat: DESIGN §6 (Intel QuickAssist, from probes/crypto/devices.ts)
@@ -50,6 +56,21 @@ export const PROBE_VOCABULARIES: Readonly<Record<string, () => ProbeVocabulary>>
   ml: () => ({
     capabilities: BACKENDS.map((b) => b.capability),
     metrics: KERNELS.flatMap((k) => BACKENDS.map((b) => metricId(k, b.id))),
+  }),
+  gpu: () => ({
+    // gpu.<vendor> from the vendor table; the stacks of probes/gpu/derive.ts and detect-darwin.ts (metal)
+    capabilities: [...GPU_VENDORS.map((v) => `gpu.${v}`), 'gpu.cuda', 'gpu.rocm', 'gpu.opencl', 'gpu.vulkan', 'gpu.metal'],
+    // per-device metrics: gpu.opencl.<device>.<kernel>, gpu.cuda.<device>.<kernel>
+    metrics: ['gpu.opencl.*', 'gpu.cuda.*'],
+  }),
+  accelerators: () => ({
+    // accel.amx and accel.ane are set from CPU flags and the CPU brand, not from the PCI table
+    capabilities: [...Object.keys(ACCELERATORS), 'accel.amx', 'accel.ane'],
+    metrics: [],
+  }),
+  frameworks: () => ({
+    capabilities: ['ml.numpy.simd.*', 'ml.torch.cuda', 'ml.torch.mps', 'ml.tf.gpu', 'ml.jax.gpu', 'ml.onnxruntime.*'],
+    metrics: [NUMPY_MATMUL, NUMPY_MATMUL_UNMASKED],
   }),
   environment: () => ({
     capabilities: [...new Set(Object.values(ENV_FINDINGS).map((f) => f.capability))],

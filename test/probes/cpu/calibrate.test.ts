@@ -16,6 +16,7 @@ import {
   calibrateCpu,
   envCpuLimits,
   lastLevelCacheBytes,
+  CPU_METRICS,
   expectedParallelism,
   parallelismFinding,
   runKernels,
@@ -235,6 +236,7 @@ test('quick calibration of this machine: 7 metrics with samples and CV, SIMD and
   const c = await calibrateCpu(ctx({ peers, progress: (e) => events.push(e) }), peers.cpu);
   const ids = Object.keys(c.metrics).sort();
   assert.equal(ids, ['cpu.mem-copy', 'cpu.mem-triad', 'cpu.parallel-scaling', 'cpu.scalar-f64', 'cpu.scalar-int', 'cpu.wasm-scalar', 'cpu.wasm-simd']);
+  assert.equal(ids, [...CPU_METRICS].sort(), 'CPU_METRICS lists what the calibration reports');
   const ok = (id: string) => {
     const m = c.metrics[id];
     assert.is(m.status, 'ok', `${id}: ${m.status !== 'ok' ? m.reason : ''}`);
