@@ -76,7 +76,8 @@ export async function runProbes(host: Host, probes: readonly Probe[], opts: RunO
     emit({ type: 'probe-start', probe: probe.id });
     const t0 = performance.now();
     const ctl = new AbortController();
-    const ctx = { signal: ctl.signal, calibrate: opts.calibrate, peers, progress: emit };
+    const peer = async (id: string) => (id === probe.id ? undefined : (await pending.get(id), peers[id]));
+    const ctx = { signal: ctl.signal, calibrate: opts.calibrate, peers, peer, progress: emit };
     let report: ProbeReport;
     try {
       const r = await withDeadline(

@@ -101,6 +101,11 @@ export interface ProbeContext {
   calibrate: CalibrationLevel;
   /** Results of probes this one declared in `after`, when they ran. */
   peers: Readonly<Record<string, Detection | undefined>>;
+  /**
+   * Waits for another probe's detection (undefined when it is not part of the run or failed), so a
+   * probe can start its own work first and read a peer's result at the end. Absent outside the runner.
+   */
+  peer?(id: string): Promise<Detection | undefined>;
   progress(ev: ProgressEvent): void;
 }
 

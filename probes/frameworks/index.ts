@@ -33,7 +33,7 @@ export function cpuinfoView(text: string, arch: string): Pick<HardwareView, 'fam
 /** Runs the frameworks detection. `budget` bounds the interpreter runs (tests shorten it). */
 export async function detectFrameworks(
   host: Host,
-  ctx: Pick<ProbeContext, 'signal' | 'peers'>,
+  ctx: Pick<ProbeContext, 'signal' | 'peers' | 'peer'>,
   budget: InspectBudget = DEFAULT_BUDGET,
 ): Promise<Detection> {
   const evidence: Evidence[] = [];
@@ -53,8 +53,10 @@ export async function detectFrameworks(
   evidence.push({ source: 'CPU level', ok: cpu.tier !== null, detail: cpu.tier ?? (linux ? 'unknown' : `not read on ${host.info().platform}: SIMD limits are not compared with the CPU`) });
   const hw: HardwareView = { ...cpu, usableCpus: resources.usableCpus, nvidiaDriver };
   const d = derive(interpreters, (n) => host.env(n), hw);
-  const tfjs = tfjsSummary(ctx.peers.ml);
-  if (!ctx.peers.ml) evidence.push({ source: 'ml probe', ok: false, detail: 'did not run: no tfjs backends to summarise' });
+  // The ml probe is read last, so the interpreters did not wait for it.
+  const ml = ctx.peer ? await ctx.peer('ml') : ctx.peers.ml;
+  const tfjs = tfjsSummary(ml);
+  if (!ml) evidence.push({ source: 'ml probe', ok: false, detail: 'did not run: no tfjs backends to summarise' });
   return {
     status: 'ok',
     facts: {
@@ -74,8 +76,6 @@ export async function detectFrameworks(
 export const frameworksProbe: Probe = {
   id: 'frameworks',
   title: 'Frameworks',
-  // Only for the tfjs summary: the CPU level and the CPU quota are read directly (see detectFrameworks).
-  after: ['ml'],
   detect: (host, ctx) => detectFrameworks(host, ctx),
   async calibrate(ctx: ProbeContext, d: Detection): Promise<Calibration> {
     const { calibrateFrameworks } = await import('./calibrate.js');
