@@ -22,7 +22,7 @@ import { InputError, InternalError } from './errors.js';
 import { invalidDocument } from './json-file.js';
 import { SCHEMA_NAMES, schemaText, validate as validateSchema, type SchemaIssue, type SchemaName } from './schemas.js';
 import { VERSION } from './version.js';
-import type { Format, Outcome } from './render/outcome.js';
+import { FORMATS, renderOutcome, type Format, type Outcome } from './render/outcome.js';
 
 export type {
   CalibrationLevel,
@@ -250,31 +250,10 @@ export type { Format, Outcome } from './render/outcome.js';
  */
 export async function render(outcome: Outcome, format: Format): Promise<string> {
   if (!outcome.report && !outcome.check && !outcome.diff) throw new InputError('render: the outcome has no report, check or diff');
-  switch (format) {
-    case 'json':
-      return outcome.report && !outcome.check && !outcome.diff ? (await import('./render/json.js')).renderJson(outcome.report) : JSON.stringify(outcome.check ?? outcome.diff ?? outcome.report, null, 2) + '\n';
-    case 'markdown':
-      return (await import('./render/markdown.js')).renderMarkdown(outcome);
-    case 'junit':
-      return (await import('./render/junit.js')).renderJunit(outcome);
-    case 'github':
-      return (await import('./render/github.js')).renderGithub(outcome);
-    case 'nfd':
-      return (await import('./render/nfd.js')).renderNfd(outcome);
-    case 'prometheus':
-      return (await import('./render/prometheus.js')).renderPrometheus(outcome);
-    case 'text': {
-      const t = await import('./render/text.js');
-      const c = outcome.check;
-      const parts: string[] = [];
-      if (outcome.report) parts.push(t.renderText(outcome.report, { color: false, ...(c ? { tally: { passed: c.passed, failed: c.failed, warnings: c.warned } } : {}) }));
-      if (c) parts.push(t.renderVerdictsText(c, { color: false }));
-      if (outcome.diff) parts.push(t.renderDiffText(outcome.diff, { color: false }));
-      return parts.join('\n');
-    }
-    default:
-      throw new InputError(`render: unknown format ${JSON.stringify(format)}; formats: text, json, markdown, junit, github, nfd, prometheus`);
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new InputError(`render: unknown format ${JSON.stringify(format)}; formats: ${FORMATS.join(', ')}`);
   }
+  return renderOutcome(outcome, format, { color: false, withReport: true });
 }
 
 /** Validates a document against one of the shipped schemas; resolves to the issues (empty when valid). */

@@ -160,32 +160,10 @@ function toleranceOf(t: number): number {
   return t;
 }
 
-/** Renders an outcome in a format other than a run's JSON. */
+/** Renders an outcome; text includes the report only for a run (`check` shows the verdicts alone). */
 async function render(format: Format, o: import('./render/outcome.js').Outcome, color: boolean, textReport = false): Promise<string> {
-  switch (format) {
-    case 'json':
-      return JSON.stringify(o.check ?? o.diff ?? o.report, null, 2) + '\n';
-    case 'markdown':
-      return (await import('./render/markdown.js')).renderMarkdown(o);
-    case 'junit':
-      return (await import('./render/junit.js')).renderJunit(o);
-    case 'github':
-      return (await import('./render/github.js')).renderGithub(o);
-    case 'nfd':
-      return (await import('./render/nfd.js')).renderNfd(o);
-    case 'prometheus':
-      return (await import('./render/prometheus.js')).renderPrometheus(o);
-    case 'text': {
-      const t = await import('./render/text.js');
-      const parts: string[] = [];
-      // A run shows its report; `check` shows only the verdicts on the saved report.
-      const tally = o.check && { passed: o.check.passed, failed: o.check.failed, warnings: o.check.warned };
-      if (o.report && textReport) parts.push(t.renderText(o.report, { color, ...(tally ? { tally } : {}) }));
-      if (o.check) parts.push(t.renderVerdictsText(o.check, { color }));
-      if (o.diff) parts.push(t.renderDiffText(o.diff, { color }));
-      return parts.join('\n');
-    }
-  }
+  const { renderOutcome } = await import('./render/outcome.js');
+  return renderOutcome(o, format, { color, withReport: textReport });
 }
 
 /** Writes output to --out (atomically) or stdout; Markdown is also appended to $GITHUB_STEP_SUMMARY when set. */

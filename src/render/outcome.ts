@@ -14,3 +14,37 @@ export interface Outcome {
 export const FORMATS = ['text', 'json', 'markdown', 'junit', 'github', 'nfd', 'prometheus'] as const;
 /** An output format. */
 export type Format = (typeof FORMATS)[number];
+
+/** How renderOutcome renders text. */
+export interface OutcomeTextOptions {
+  color: boolean;
+  /** whether text output includes the report itself (a run does; `check` shows only the verdicts) */
+  withReport: boolean;
+}
+
+/** Renders an outcome in a format: the one switch behind `--format` and the library's `render()`. */
+export async function renderOutcome(o: Outcome, format: Format, opts: OutcomeTextOptions): Promise<string> {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(o.check ?? o.diff ?? o.report, null, 2) + '\n';
+    case 'markdown':
+      return (await import('./markdown.js')).renderMarkdown(o);
+    case 'junit':
+      return (await import('./junit.js')).renderJunit(o);
+    case 'github':
+      return (await import('./github.js')).renderGithub(o);
+    case 'nfd':
+      return (await import('./nfd.js')).renderNfd(o);
+    case 'prometheus':
+      return (await import('./prometheus.js')).renderPrometheus(o);
+    case 'text': {
+      const t = await import('./text.js');
+      const parts: string[] = [];
+      const tally = o.check && { passed: o.check.passed, failed: o.check.failed, warnings: o.check.warned };
+      if (o.report && opts.withReport) parts.push(t.renderText(o.report, { color: opts.color, ...(tally ? { tally } : {}) }));
+      if (o.check) parts.push(t.renderVerdictsText(o.check, { color: opts.color }));
+      if (o.diff) parts.push(t.renderDiffText(o.diff, { color: opts.color }));
+      return parts.join('\n');
+    }
+  }
+}
