@@ -90,7 +90,7 @@ export function skipped(unit: string, reason: string): Metric {
 export const CALIBRATION_FINDINGS = {
   CALIBRATION_WRONG_RESULT: {
     severity: 'error',
-    message: (a: Record<string, unknown>) => `calibration kernel ${a.metric} computed a wrong result: ${a.why}`,
+    message: (a: Record<string, string | number | boolean | null>) => `calibration kernel ${a.metric} computed a wrong result: ${a.why}`,
     hint: 'a wrong answer from hardware or a driver is worse than a slow one: check the driver, firmware and emulation layer',
   },
 } as const;

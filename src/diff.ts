@@ -7,7 +7,7 @@ import type { Capability, Finding, Metric, Report, Tri } from './types.js';
 import { LEVELS, type Level } from './expect/model.js';
 import { findingReason, relatedFindings } from './expect/evaluate.js';
 import { fmtNum, lowerIsBetter } from './expect/units.js';
-import { DOMAINS } from './expect/vocabulary.js';
+import { domainOwners } from './expect/vocabulary.js';
 
 /** How one capability changed between the two reports. */
 export interface CapabilityChange {
@@ -68,10 +68,6 @@ export interface DiffOptions {
 }
 
 const levelsOf = (c: Capability): Record<Level, Tri> => ({ advertised: c.advertised, usable: c.usable, effective: c.effective });
-
-function domainOwners(id: string): readonly string[] {
-  return DOMAINS[id.split('.')[0] as keyof typeof DOMAINS] ?? [];
-}
 
 function probeRanOk(r: Report, id: string): boolean {
   return domainOwners(id).some((o) => r.probes[o]?.status === 'ok');

@@ -109,10 +109,46 @@ export interface ProbeContext {
   progress(ev: ProgressEvent): void;
 }
 
+/** The values a finding's message and hint are rendered from. */
+export type FindingArgs = Record<string, string | number | boolean | null>;
+
+/** One finding code's declaration: its severity, message template (`message` or `render`), and fix (`hint`). */
+export interface FindingDef {
+  severity: Severity;
+  capability?: string | undefined;
+  message?: (a: FindingArgs) => string;
+  render?: (a: FindingArgs) => string;
+  hint?: string | undefined | ((a: FindingArgs) => string | undefined);
+}
+
+/** A findings table: code → declaration. */
+export type FindingTable = Readonly<Record<string, FindingDef>>;
+
+/**
+ * Every id a probe can emit (DESIGN §6), declared by the probe itself so that the engine, the
+ * expectation checker, the finding reference and the generated id types know them without
+ * importing the probe's internals. In ids, `*` stands for one dot-free segment (`gpu.opencl.*.bandwidth`),
+ * or, last, for any non-empty rest (`cpu.isa.riscv.*`).
+ */
+export interface ProbeVocabulary {
+  /** Capability ids. */
+  capabilities: readonly string[];
+  /** Metric id → its unit. */
+  metrics: Readonly<Record<string, string>>;
+  /** Findings tables by their exported name: every code the probe emits (its message, args and hint). */
+  findings: Readonly<Record<string, FindingTable>>;
+  /** The fix for codes whose row has no hint (mostly informational findings). */
+  fixes?: Readonly<Record<string, string>>;
+  /** Top-level keys of `facts`: an expectation's `fact: "<probe>.<key>…"` must name one. */
+  facts: readonly string[];
+}
+
 /** A probe module: one domain of detection (and later calibration). */
 export interface Probe {
   id: string;
   title: string;
+  /** Every capability, metric, finding code and fact key it can emit. */
+  vocabulary: ProbeVocabulary;
   /** Ids of probes whose detection this one reads through ctx.peers. */
   after?: string[];
   detect(host: Host, ctx: ProbeContext): Promise<Detection>;

@@ -3,11 +3,13 @@ import type { Detection, Probe, ProbeContext } from '../../src/types.js';
 import type { Host } from '../../src/host/host.js';
 import { emptyDetection } from '../../src/types.js';
 import { detectAccelerators } from './detect.js';
+import { accelVocabulary } from './vocabulary.js';
 
 /** The accelerators probe. */
 export const accelProbe: Probe = {
   id: 'accelerators',
   title: 'Accelerators',
+  vocabulary: accelVocabulary,
   async detect(host: Host, ctx: ProbeContext): Promise<Detection> {
     try {
       return await detectAccelerators(host, ctx);

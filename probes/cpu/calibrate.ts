@@ -17,8 +17,18 @@ type Args = Record<string, string | number | boolean | null>;
 /** The WASM SIMD speedup over scalar WASM below which SIMD128 is not effective. */
 export const WASM_SIMD_THRESHOLD = 1.5;
 
-/** Every metric the cpu calibration reports (expectations check names against it; a live test checks it against a run). */
-export const CPU_METRICS = ['cpu.mem-copy', 'cpu.mem-triad', 'cpu.parallel-scaling', 'cpu.scalar-f64', 'cpu.scalar-int', 'cpu.wasm-scalar', 'cpu.wasm-simd'] as const;
+/** Every metric the cpu calibration reports, with its unit (the probe's vocabulary; a live test checks it against a run). */
+export const CPU_METRIC_UNITS = {
+  'cpu.mem-copy': 'GB/s',
+  'cpu.mem-triad': 'GB/s',
+  'cpu.parallel-scaling': '×',
+  'cpu.scalar-f64': 'GFLOP/s',
+  'cpu.scalar-int': 'Gop/s',
+  'cpu.wasm-scalar': 'GFLOP/s',
+  'cpu.wasm-simd': 'GFLOP/s',
+} as const;
+/** The cpu calibration's metric ids. */
+export const CPU_METRICS = Object.keys(CPU_METRIC_UNITS) as (keyof typeof CPU_METRIC_UNITS)[];
 /** Effective parallelism below this fraction of the workers (one per visible CPU) is "well below". */
 export const PARALLEL_FRACTION = 0.65;
 /** At most this many workers, however many CPUs are visible. */

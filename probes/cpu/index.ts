@@ -6,6 +6,7 @@ import { detectLinux } from './detect-linux.js';
 import { detectDarwin } from './detect-darwin.js';
 import { detectWin32 } from './detect-win32.js';
 import { detectWasmSimd } from './kernels/wasm-saxpy.js';
+import { cpuVocabulary } from './vocabulary.js';
 
 /** Platform → detector. Anything else is `unsupported`. */
 const DETECTORS: Readonly<Record<string, Detector>> = {
@@ -19,6 +20,7 @@ const DETECTORS: Readonly<Record<string, Detector>> = {
 export const cpuProbe: Probe = {
   id: 'cpu',
   title: 'CPU',
+  vocabulary: cpuVocabulary,
   async detect(host: Host, ctx: ProbeContext): Promise<Detection> {
     const d = await detectForPlatform('cpu', DETECTORS, host, ctx);
     if (d.status !== 'unsupported') {

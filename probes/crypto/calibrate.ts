@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { getCiphers, getHashes } from 'node:crypto';
 import type { Calibration, Detection, Finding, Metric, ProbeContext, Tri } from '../../src/types.js';
 import { sig, skipped, wrongResultFinding, type LevelBudget } from '../../src/calibration.js';
-import { CRYPTO_KERNELS, SPEEDUP_THRESHOLD, type CryptoCapId, type CryptoKernelRow } from './tables.js';
+import { CRYPTO_KERNELS, CRYPTO_METRIC_UNIT, SPEEDUP_THRESHOLD, type CryptoCapId, type CryptoKernelRow } from './tables.js';
 import { crossDigest } from './kernels.js';
 import { finding } from './findings.js';
 import type { AbPlan } from './detect.js';
@@ -167,7 +167,7 @@ export async function calibrateCrypto(ctx: ProbeContext, d: Detection, opts: Cal
       if (c.digest && c.digest !== own) {
         const why = `the ${label} gives different output than this process for the same input (${c.digest.slice(0, 12)}… vs ${own.slice(0, 12)}…)`;
         findings.push(wrongResultFinding(row.metric, why, capId));
-        return { status: 'wrong', unit: 'GB/s', reason: why };
+        return { status: 'wrong', unit: CRYPTO_METRIC_UNIT, reason: why };
       }
       return c.metric;
     };

@@ -6,11 +6,13 @@ import type { Calibration, Detection, Probe, ProbeContext } from '../../src/type
 import type { Host } from '../../src/host/host.js';
 import { emptyDetection } from '../../src/types.js';
 import { detectCrypto } from './detect.js';
+import { cryptoVocabulary } from './vocabulary.js';
 
 /** The crypto probe. Reads the cpu probe's flags (`after: ['cpu']`). */
 export const cryptoProbe: Probe = {
   id: 'crypto',
   title: 'Crypto acceleration',
+  vocabulary: cryptoVocabulary,
   after: ['cpu'],
   async detect(host: Host, ctx: ProbeContext): Promise<Detection> {
     try {

@@ -7,7 +7,7 @@
  */
 import { createCipheriv, createHash, type Cipher, type Hash } from 'node:crypto';
 import type { Kernel } from '../../src/calibration.js';
-import type { CryptoKernelRow } from './tables.js';
+import { CRYPTO_METRIC_UNIT, type CryptoKernelRow } from './tables.js';
 
 /** Bytes per update() call. */
 export const CHUNK_BYTES = 64 * 1024;
@@ -111,7 +111,7 @@ export function crossDigest(row: CryptoKernelRow): string {
 export function cryptoKernel(row: CryptoKernelRow): Kernel<CryptoState> {
   return {
     id: row.metric,
-    unit: 'GB/s',
+    unit: CRYPTO_METRIC_UNIT,
     scale: 1e9,
     setup: () => ({ ctx: context(row), chunk: seq(CHUNK_BYTES, 3) }),
     run(s, iterations) {

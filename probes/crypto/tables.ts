@@ -261,6 +261,9 @@ export const CRYPTO_DEV_NODES = [
   { path: '/dev/sev', what: 'AMD PSP/SEV device (ccp driver)' },
 ] as const;
 
+/** The unit of every crypto calibration metric. */
+export const CRYPTO_METRIC_UNIT = 'GB/s';
+
 /** The calibration kernels: metric id, node:crypto algorithm, the capability its A/B judges. */
 export const CRYPTO_KERNELS = [
   { metric: 'crypto.aes-128-gcm', algorithm: 'aes-128-gcm', kind: 'aead', cap: 'aes' },

@@ -12,6 +12,7 @@ import { detectCi, GENERIC_CI_VARS, type CiFacts } from './ci.js';
 import { detectResources, type ResourceFacts } from './cgroup.js';
 import { finding } from './findings.js';
 import { Trail, memoHost } from './util.js';
+import { environmentVocabulary } from './vocabulary.js';
 
 function cap(advertised: boolean | null, evidence: string[], notes?: string): Capability {
   const c: Capability = { advertised, usable: null, effective: null, evidence };
@@ -126,6 +127,7 @@ export async function detectEnvironment(realHost: Host, ctx?: Pick<ProbeContext,
 export const environmentProbe: Probe = {
   id: 'environment',
   title: 'Environment',
+  vocabulary: environmentVocabulary,
   // Absence is data inside; anything stray is caught by the runner and recorded as status "error".
   detect: (host, ctx) => detectEnvironment(host, ctx),
 };

@@ -18,7 +18,8 @@ export const SIMD_MASKS = ['OPENBLAS_CORETYPE', 'MKL_ENABLE_INSTRUCTIONS', 'MKL_
 
 /** Matrix size: large enough to be BLAS-bound, small enough for a quick level on 2 cores. */
 const N = 384;
-const UNIT = 'GFLOP/s';
+/** The unit of the numpy matmul metrics. */
+export const UNIT = 'GFLOP/s';
 /** A speedup from removing the masks at or above this is reported as a finding. */
 export const MASK_COST_THRESHOLD = 1.15;
 export const AS_IS = 'frameworks.numpy.matmul-f64';

@@ -13,6 +13,7 @@ import { parseCpuinfo } from '../cpu/parse-cpuinfo.js';
 import { x86Levels } from '../cpu/capabilities.js';
 import { detectResources } from '../environment/cgroup.js';
 import { Trail } from '../environment/util.js';
+import { frameworksVocabulary } from './vocabulary.js';
 
 const NVIDIA_VERSION = '/proc/driver/nvidia/version';
 
@@ -76,6 +77,7 @@ export async function detectFrameworks(
 export const frameworksProbe: Probe = {
   id: 'frameworks',
   title: 'Frameworks',
+  vocabulary: frameworksVocabulary,
   detect: (host, ctx) => detectFrameworks(host, ctx),
   async calibrate(ctx: ProbeContext, d: Detection): Promise<Calibration> {
     const { calibrateFrameworks } = await import('./calibrate.js');

@@ -10,6 +10,7 @@ import { runBounded } from '../../src/host/node-host.js';
 import { parseWorkerOutput, workerArgv } from './worker-client.js';
 import { WORKER_URL } from './detect-linux.js';
 import { finding } from './findings.js';
+import { CUDA_METRICS, OPENCL_METRICS } from './tables.js';
 
 /** Options for tests: another worker module. */
 export interface CalibrateOptions {
@@ -24,8 +25,6 @@ interface DeviceResult {
   metrics: Record<string, Metric>;
 }
 
-const OPENCL_METRICS = [['fma-f32', 'GFLOP/s'], ['bandwidth', 'GB/s'], ['h2d', 'GB/s'], ['d2h', 'GB/s']] as const;
-const CUDA_METRICS = [['fma-f32', 'GFLOP/s'], ['bandwidth', 'GB/s']] as const;
 
 /** Runs the calibration worker and turns its answer into metrics, effective verdicts and findings. */
 export async function calibrateGpu(ctx: ProbeContext, d: Detection, opts: CalibrateOptions = {}): Promise<Calibration> {

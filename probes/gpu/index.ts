@@ -5,6 +5,7 @@ import { detectForPlatform, type Detector } from '../../src/platform.js';
 import { detectLinux } from './detect-linux.js';
 import { detectDarwin } from './detect-darwin.js';
 import { detectWin32 } from './detect-win32.js';
+import { gpuVocabulary } from './vocabulary.js';
 
 /** Platform → detector. Anything else is `unsupported`. */
 const DETECTORS: Readonly<Record<string, Detector>> = {
@@ -18,6 +19,7 @@ const DETECTORS: Readonly<Record<string, Detector>> = {
 export const gpuProbe: Probe = {
   id: 'gpu',
   title: 'GPU',
+  vocabulary: gpuVocabulary,
   detect: (host: Host, ctx: ProbeContext): Promise<Detection> => detectForPlatform('gpu', DETECTORS, host, ctx),
   async calibrate(ctx: ProbeContext, d: Detection): Promise<Calibration> {
     // Loaded on demand: detection never pays for the calibration code.

@@ -239,3 +239,8 @@ export const TOOL_TIMEOUT_MS = 4000;
 
 /** Timeout of the FFI worker in detection (driver initialisation can be slow on big machines). */
 export const WORKER_TIMEOUT_MS = 8000;
+
+/** The OpenCL calibration's kernels (metric gpu.opencl.<device>.<kernel>) and their units. */
+export const OPENCL_METRICS = [['fma-f32', 'GFLOP/s'], ['bandwidth', 'GB/s'], ['h2d', 'GB/s'], ['d2h', 'GB/s']] as const;
+/** The CUDA calibration's kernels (metric gpu.cuda.<device>.<kernel>, or gpu.cuda.<kernel> when no device ran) and their units. */
+export const CUDA_METRICS = [['fma-f32', 'GFLOP/s'], ['bandwidth', 'GB/s']] as const;

@@ -2,11 +2,13 @@
 import type { Calibration, Detection, Probe, ProbeContext } from '../../src/types.js';
 import type { Host } from '../../src/host/host.js';
 import { detectMl } from './detect.js';
+import { mlVocabulary } from './vocabulary.js';
 
 /** The ml probe. Calibration (in calibrate.ts) is loaded only when it runs. */
 export const mlProbe: Probe = {
   id: 'ml',
   title: 'ML',
+  vocabulary: mlVocabulary,
   detect(host: Host): Promise<Detection> {
     return detectMl(host);
   },

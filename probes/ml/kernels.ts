@@ -6,7 +6,7 @@
  * between backends.
  */
 import type { Kernel } from '../../src/calibration.js';
-import type { KernelName } from './tables.js';
+import { ML_METRIC_UNIT, type KernelName } from './tables.js';
 
 /** The part of a tfjs tensor the kernels use. */
 export interface TensorLike {
@@ -147,7 +147,7 @@ export function matMulKernel(tf: Tf, metric: string, sizes: Sizes = SIZES): MlKe
   };
   return {
     id: metric,
-    unit: 'GFLOP/s',
+    unit: ML_METRIC_UNIT,
     scale: 1e9,
     setup() {
       state = { inputs: [tf.tensor2d(a, [n, n], 'float32'), tf.tensor2d(b, [n, n], 'float32')], index: sampleIndices(n * n, 3), last: null };
@@ -201,7 +201,7 @@ export function conv2dKernel(tf: Tf, metric: string, sizes: Sizes = SIZES): MlKe
   };
   return {
     id: metric,
-    unit: 'GFLOP/s',
+    unit: ML_METRIC_UNIT,
     scale: 1e9,
     setup() {
       state = {

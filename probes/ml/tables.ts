@@ -74,6 +74,9 @@ export type BackendId = (typeof BACKENDS)[number]['id'];
 /** One row of BACKENDS. */
 export type BackendRow = (typeof BACKENDS)[number];
 
+/** The unit of every ml calibration metric. */
+export const ML_METRIC_UNIT = 'GFLOP/s';
+
 /** The kernels every backend runs; metric ids are `ml.tfjs.<kernel>.<backend>`. */
 export const KERNELS = ['matmul', 'conv2d'] as const;
 

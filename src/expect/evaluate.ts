@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type { Capability, Finding, Metric, Report } from '../types.js';
 import { LEVELS, type CapabilityRequirement, type CheckResult, type ExpectationSet, type FactRequirement, type MetricRequirement, type Requirement, type Verdict } from './model.js';
 import { fmtNum, inUnit, parseUnit, type Quantity } from './units.js';
-import { DOMAINS, didYouMean, lookup, vocabulary } from './vocabulary.js';
+import { didYouMean, domainOwners, lookup, vocabulary } from './vocabulary.js';
 
 const require = createRequire(import.meta.url);
 
@@ -72,7 +72,7 @@ const pass = (...reasons: string[]) => ({ status: 'pass' as const, reasons });
 
 /** Why a capability or metric is missing from a report: the probe did not run, failed, or said nothing. */
 export function whyAbsent(report: Report, id: string, what: 'capability' | 'metric'): string {
-  const owners: readonly string[] = DOMAINS[id.split('.')[0] as keyof typeof DOMAINS] ?? [];
+  const owners = domainOwners(id);
   const ran = owners.filter((o) => o in report.probes);
   if (!ran.length) {
     if (!owners.length) return `not reported: no probe covers "${id.split('.')[0]}."`;

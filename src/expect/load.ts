@@ -14,7 +14,7 @@ import { makeAjv, schemaText, validator } from '../schemas.js';
 import type { Report } from '../types.js';
 import { LEVELS, type ExpectationSet, type Level, type Origin, type ReqSeverity, type Requirement } from './model.js';
 import { parseQuantity, type Quantity } from './units.js';
-import { FACT_ROOTS, candidates, didYouMean, lookup, vocabulary, type IdKind, type Vocabulary } from './vocabulary.js';
+import { FACT_ROOTS, candidates, factKeys, didYouMean, lookup, vocabulary, type IdKind, type Vocabulary } from './vocabulary.js';
 
 const require = createRequire(import.meta.url);
 
@@ -303,6 +303,11 @@ function requirement(r: Record<string, unknown>, pointer: string, shown: string,
   const roots = [...new Set<string>([...FACT_ROOTS, ...ctx.probeIds])];
   if (!roots.includes(root)) {
     throw at(shown, doc, `${pointer}/fact`, `unknown fact "${id}": it starts with runtime., host. or a probe id${didYouMean(root, roots)}`);
+  }
+  const key = id.split('.')[1];
+  const keys = factKeys(root);
+  if (keys && key !== undefined && !keys.includes(key)) {
+    throw at(shown, doc, `${pointer}/fact`, `unknown fact "${id}": ${root} has no fact "${key}"${didYouMean(key, keys)}`);
   }
   const min = quantity(r.min, shown, doc, `${pointer}/min`);
   const max = quantity(r.max, shown, doc, `${pointer}/max`);

@@ -1,118 +1,93 @@
 /**
- * The ids an expectation may name: capability and metric ids drawn from the probes' own tables,
- * fact roots, and "did you mean" suggestions for the rest.
+ * The ids an expectation may name, all derived from the probe registry: each probe declares its
+ * capability ids, metric ids, finding codes and fact keys (`Probe.vocabulary`), the engine its own
+ * (src/engine-vocabulary.ts). Also "did you mean" suggestions for the rest.
  */
-import { ARM_LEVELS, SIMD_TABLES, X86_64_LEVEL_NAMES } from '../../probes/cpu/tables.js';
-import { CPU_METRICS } from '../../probes/cpu/calibrate.js';
-import { ENV_FINDINGS } from '../../probes/environment/findings.js';
-import { CRYPTO_CAPABILITY_IDS, CRYPTO_KERNELS } from '../../probes/crypto/tables.js';
-import { BACKENDS, KERNELS, metricId } from '../../probes/ml/tables.js';
-import { GPU_VENDORS } from '../../probes/gpu/tables.js';
-import { ACCELERATORS } from '../../probes/accelerators/tables.js';
-import { AS_IS as NUMPY_MATMUL, UNMASKED as NUMPY_MATMUL_UNMASKED } from '../../probes/frameworks/calibrate.js';
-import type { Report } from '../types.js';
+import { PROBES } from '../../probes/index.js';
+import { ENGINE_VOCABULARY } from '../engine-vocabulary.js';
+import type { FindingTable, Report } from '../types.js';
 
-/** Ids a probe can emit. A trailing `*` names an open family (`cpu.isa.riscv.*`). Leaving a kind out means "not declared". */
-export interface ProbeVocabulary {
-  capabilities?: readonly string[];
-  metrics?: readonly string[];
+/** `*` is one dot-free segment, or when last any non-empty rest (`cpu.isa.riscv.*`). */
+function patternRegExp(pattern: string): RegExp {
+  const parts = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  const body = parts.map((p, i) => (i === 0 ? p : (i === parts.length - 1 && pattern.endsWith('*') ? '.+' : '[^.]+') + p)).join('');
+  return new RegExp(`^${body}$`);
 }
 
+const compiled = new Map<string, RegExp>();
+/** Whether `id` is `pattern` or matches it (a pattern with `*`). */
+export function idMatches(pattern: string, id: string): boolean {
+  if (!pattern.includes('*')) return pattern === id;
+  let re = compiled.get(pattern);
+  if (!re) compiled.set(pattern, (re = patternRegExp(pattern)));
+  return re.test(id);
+}
+
+/** The first segment of an id (its domain, DESIGN §6). */
+const domainOf = (id: string) => id.split('.')[0];
+
 /**
- * Capability domains (the first segment of an id, DESIGN §6) and the probes that own them.
- * A domain is checked strictly once every owner declares its ids below; until then ids in it
- * are accepted and judged against the report (a probe still being written cannot be wrong).
+ * Capability and metric domains and the probes that own them, derived from the ids each probe
+ * declares: `ml` is owned by ml and frameworks (ml.tfjs.*, ml.numpy.*), `frameworks` by frameworks.
  */
-export const DOMAINS = {
-  cpu: ['cpu'],
-  crypto: ['crypto'],
-  gpu: ['gpu'],
-  accel: ['accelerators'],
-  ml: ['ml', 'frameworks'],
-  frameworks: ['frameworks'],
-  env: ['environment'],
-} as const satisfies Record<string, readonly string[]>;
+export const DOMAINS: Readonly<Record<string, readonly string[]>> = (() => {
+  const out: Record<string, string[]> = {};
+  for (const p of PROBES) {
+    for (const id of [...p.vocabulary.capabilities, ...Object.keys(p.vocabulary.metrics)]) {
+      const owners = (out[domainOf(id)] ??= []);
+      if (!owners.includes(p.id)) owners.push(p.id);
+    }
+  }
+  return out;
+})();
 
-/** Probe ids of DESIGN §4 (registered or not yet): the roots a `fact` may start with, besides runtime and host. */
-export const FACT_ROOTS = ['runtime', 'host', 'cpu', 'crypto', 'gpu', 'accelerators', 'ml', 'frameworks', 'environment'] as const;
+/** The probes that own an id's domain (empty when none does). */
+export function domainOwners(id: string): readonly string[] {
+  return DOMAINS[domainOf(id)] ?? [];
+}
 
-/** Each probe's ids, derived from its tables. A probe adds a row here when it lands. */
-export const PROBE_VOCABULARIES: Readonly<Record<string, () => ProbeVocabulary>> = {
-  cpu: () => ({
-    capabilities: [
-      ...new Set(Object.values(SIMD_TABLES).flatMap((rows) => rows.map((r) => `cpu.simd.${r.id}`))),
-      ...X86_64_LEVEL_NAMES.map((l) => `cpu.isa.${l}`),
-      ...ARM_LEVELS.map((r) => `cpu.isa.${r.level}`),
-      'cpu.isa.riscv.*',
-      'cpu.wasm.simd128', // set by probes/cpu/index.ts from the WASM SIMD check, not from a flag table
-    ],
-    metrics: CPU_METRICS,
-  }),
-  crypto: () => ({
-    // crypto.qat: DESIGN §6 (Intel QuickAssist, from probes/crypto/devices.ts)
-    capabilities: [...CRYPTO_CAPABILITY_IDS.map((id) => `crypto.${id}`), 'crypto.qat'],
-    metrics: CRYPTO_KERNELS.map((k) => k.metric),
-  }),
-  ml: () => ({
-    capabilities: BACKENDS.map((b) => b.capability),
-    metrics: KERNELS.flatMap((k) => BACKENDS.map((b) => metricId(k, b.id))),
-  }),
-  gpu: () => ({
-    // gpu.<vendor> from the vendor table; the stacks of probes/gpu/derive.ts and detect-darwin.ts (metal)
-    capabilities: [...GPU_VENDORS.map((v) => `gpu.${v}`), 'gpu.cuda', 'gpu.rocm', 'gpu.opencl', 'gpu.vulkan', 'gpu.metal'],
-    // per-device metrics: gpu.opencl.<device>.<kernel>, gpu.cuda.<device>.<kernel>
-    metrics: ['gpu.opencl.*', 'gpu.cuda.*'],
-  }),
-  accelerators: () => ({
-    // accel.amx and accel.ane are set from CPU flags and the CPU brand, not from the PCI table
-    capabilities: [...Object.keys(ACCELERATORS), 'accel.amx', 'accel.ane'],
-    metrics: [],
-  }),
-  frameworks: () => ({
-    capabilities: ['ml.numpy.simd.*', 'ml.torch.cuda', 'ml.torch.mps', 'ml.tf.gpu', 'ml.jax.gpu', 'ml.onnxruntime.*'],
-    metrics: [NUMPY_MATMUL, NUMPY_MATMUL_UNMASKED],
-  }),
-  environment: () => ({
-    capabilities: [...new Set(Object.values(ENV_FINDINGS).map((f) => f.capability))],
-    metrics: [],
-  }),
-};
+/** The roots a `fact` may start with: runtime, host, and every probe id. */
+export const FACT_ROOTS: readonly string[] = [...Object.keys(ENGINE_VOCABULARY.facts), ...PROBES.map((p) => p.id)];
+
+/** The top-level keys a fact root declares (a probe's facts, or the report's runtime/host sections). */
+export function factKeys(root: string): readonly string[] | undefined {
+  return (ENGINE_VOCABULARY.facts as Record<string, readonly string[]>)[root] ?? PROBES.find((p) => p.id === root)?.vocabulary.facts;
+}
+
+/** Every findings table, by its exported name, with who emits it: the engine's first, then each probe's in registry order. */
+export function findingTables(): { name: string; source: string; table: FindingTable; fixes: Readonly<Record<string, string>> }[] {
+  return [
+    ...Object.entries(ENGINE_VOCABULARY.findings).map(([name, table]) => ({ name, source: ENGINE_VOCABULARY.source, table, fixes: ENGINE_VOCABULARY.fixes })),
+    ...PROBES.flatMap((p) => Object.entries(p.vocabulary.findings).map(([name, table]) => ({ name, source: p.id, table, fixes: p.vocabulary.fixes ?? {} }))),
+  ];
+}
 
 /** What kind of id. */
 export type IdKind = 'capability' | 'metric';
 
-/** The known ids of one kind, and the domains whose ids are not all declared. */
+/** The known ids of one kind: exact ids and patterns with `*`. */
 export interface Vocabulary {
   exact: Set<string>;
   families: string[];
-  openDomains: Set<string>;
+}
+
+/** The declared ids of one kind across the registry. */
+export function declaredIds(kind: IdKind): string[] {
+  return PROBES.flatMap((p) => (kind === 'capability' ? [...p.vocabulary.capabilities] : Object.keys(p.vocabulary.metrics)));
 }
 
 /** Builds the vocabulary of one kind, adding the ids a report at hand contains. */
 export function vocabulary(kind: IdKind, reports: readonly Report[] = []): Vocabulary {
-  const key = kind === 'capability' ? 'capabilities' : 'metrics';
   const exact = new Set<string>();
   const families: string[] = [];
-  const openDomains = new Set<string>();
-  for (const [domain, owners] of Object.entries(DOMAINS)) {
-    for (const owner of owners) {
-      const ids = PROBE_VOCABULARIES[owner]?.()[key];
-      if (!ids) {
-        openDomains.add(domain);
-        continue;
-      }
-      for (const id of ids) id.endsWith('*') ? families.push(id.slice(0, -1)) : exact.add(id);
-    }
-  }
+  for (const id of declaredIds(kind)) id.includes('*') ? families.push(id) : exact.add(id);
   for (const r of reports) for (const id of Object.keys(kind === 'capability' ? r.capabilities : r.metrics)) exact.add(id);
-  return { exact, families, openDomains };
+  return { exact, families };
 }
 
-/** Whether an id is known; `open` when it is accepted only because its domain declares no ids yet. */
-export function lookup(v: Vocabulary, id: string): 'known' | 'open' | 'unknown' {
-  if (v.exact.has(id) || v.families.some((f) => id.startsWith(f) && id.length > f.length)) return 'known';
-  const domain = id.split('.')[0];
-  return v.openDomains.has(domain) ? 'open' : 'unknown';
+/** Whether an id is known. */
+export function lookup(v: Vocabulary, id: string): 'known' | 'unknown' {
+  return v.exact.has(id) || v.families.some((f) => idMatches(f, id)) ? 'known' : 'unknown';
 }
 
 /** Levenshtein distance (small strings only). */
@@ -150,7 +125,7 @@ export function didYouMean(id: string, candidates: Iterable<string>): string {
   return s.length ? `; did you mean ${s.map((x) => `"${x}"`).join(' or ')}?` : '';
 }
 
-/** All candidates of a vocabulary (exact ids and family prefixes), for suggestions. */
+/** All candidates of a vocabulary (exact ids and patterns), for suggestions. */
 export function candidates(v: Vocabulary): string[] {
-  return [...v.exact, ...v.families.map((f) => `${f}*`)];
+  return [...v.exact, ...v.families];
 }

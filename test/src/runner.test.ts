@@ -9,6 +9,7 @@ import { emptyDetection, type Probe, type ProgressEvent } from '../../src/types.
 const good: Probe = {
   id: 'good',
   title: 'Good',
+  vocabulary: { capabilities: ['good.thing'], metrics: {}, findings: {}, facts: ['answer'] },
   async detect() {
     const d = emptyDetection();
     d.facts.answer = 42;
@@ -19,6 +20,7 @@ const good: Probe = {
 const throws: Probe = {
   id: 'throws',
   title: 'Throws',
+  vocabulary: { capabilities: [], metrics: {}, findings: {}, facts: [] },
   async detect() {
     throw new Error('boom');
   },
@@ -26,6 +28,7 @@ const throws: Probe = {
 const hangs: Probe = {
   id: 'hangs',
   title: 'Hangs',
+  vocabulary: { capabilities: [], metrics: {}, findings: {}, facts: [] },
   detect: () => new Promise(() => {}),
 };
 

@@ -14,6 +14,7 @@ test('every schema compiles under ajv strict mode', () => {
 const probe: Probe = {
   id: 'demo',
   title: 'Demo',
+  vocabulary: { capabilities: ['demo.cap'], metrics: {}, findings: {}, facts: [] },
   async detect() {
     const d = emptyDetection();
     d.capabilities['demo.cap'] = { advertised: true, usable: null, effective: null, evidence: [] };

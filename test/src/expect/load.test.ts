@@ -18,6 +18,7 @@ const invalid: [string, RegExp][] = [
   ['unknown-profile.json', /unknown-profile\.json: \/extends\/0 \(line 3\): "x86-64-v5" is neither a file nor a built-in profile; did you mean "x86-64-v2".*\(profiles: .*aes-hw.*x86-64-v4\)/],
   ['misspelled-capability.yaml', /misspelled-capability\.yaml: \/require\/1\/capability \(line 4\): unknown capability "cpu\.simd\.avx512fx"; did you mean "cpu\.simd\.avx512f"/],
   ['misspelled-metric.json', /misspelled-metric\.json: \/require\/0\/metric \(line 4\): unknown metric "crypto\.aes-128-gmc"; did you mean "crypto\.aes-128-gcm"/],
+  ['misspelled-fact.yaml', /misspelled-fact\.yaml: \/require\/1\/fact \(line 5\): unknown fact "cpu\.x86_64Levl": cpu has no fact "x86_64Levl"; did you mean "x86_64Level"/],
   ['bad-level.json', /bad-level\.json: [\s\S]*\/require\/0\/level \(line 1\): must be one of "advertised", "usable", "effective"/],
   ['two-kinds.json', /two-kinds\.json: [\s\S]*\/require\/0 \(line 1\): names capability and metric/],
 ];

@@ -1,0 +1,12 @@
+/** The ml probe's vocabulary (DESIGN §6), built from its backend and kernel tables. */
+import type { ProbeVocabulary } from '../../src/types.js';
+import { BACKENDS, KERNELS, ML_METRIC_UNIT, metricId } from './tables.js';
+import { ML_FINDINGS } from './findings.js';
+
+/** Every id, code and fact key the ml probe emits. */
+export const mlVocabulary: ProbeVocabulary = {
+  capabilities: BACKENDS.map((b) => b.capability),
+  metrics: Object.fromEntries(KERNELS.flatMap((k) => BACKENDS.map((b) => [metricId(k, b.id), ML_METRIC_UNIT]))),
+  findings: { ML_FINDINGS },
+  facts: ['packages', 'webAssembly', 'wasmBinaries', 'peerRanges', 'native', 'calibration'],
+};

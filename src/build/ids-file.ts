@@ -1,0 +1,7 @@
+/** Build step (run by `npm run build` after tsc): writes src/ids.generated.ts from the registry (id-types.ts). */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PKG_ROOT } from '../paths.js';
+import { renderIdTypes } from './id-types.js';
+
+writeFileSync(join(PKG_ROOT, 'src', 'ids.generated.ts'), renderIdTypes());
