@@ -42,6 +42,7 @@ export type {
 export type { CheckResult, ExpectationSet, Level, Origin, Verdict } from './expect/model.js';
 export type { CapabilityChange, DiffOptions, DiffResult, FactChange, MetricChange } from './diff.js';
 export type { Capture } from './host/capture.js';
+export type { RunTimings, SourceTiming } from './host/timings.js';
 export type { SchemaIssue, SchemaName } from './schemas.js';
 export { InputError, InternalError };
 

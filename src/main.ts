@@ -42,6 +42,7 @@ interface RunArgs extends CommonArgs {
   expect?: string[];
   baseline?: string;
   tolerance: number;
+  timings?: boolean;
 }
 
 /** Options shared by the commands that judge or compare: run, check, diff. */
@@ -92,13 +93,14 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
 
   let host: Host;
   let calibrate = args.calibrate;
+  const timings = args.timings ? new (await import('./host/timings.js')).SourceLog() : undefined;
   if (args.replay) {
     const { ReplayHost } = await import('./host/replay-host.js');
     host = new ReplayHost(await readValidated(args.replay, 'capture'));
     calibrate = 'off'; // calibration never runs under replay
   } else {
     const { NodeHost } = await import('./host/node-host.js');
-    host = new NodeHost({ env: io.env });
+    host = new NodeHost({ env: io.env, timings });
   }
 
   // The live TUI: text on a terminal (both ends), not asked off, not in CI. Everything else prints once.
@@ -109,7 +111,7 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const seen: ProgressEvent[] = []; // replayed to a late subscriber: detection can finish before the TUI mounts
 
   const outcome = (async () => {
-    const run = await runProbes(host, probes, { calibrate, timeoutMs: ms, signal, onProgress: (ev) => (seen.push(ev), listeners.forEach((l) => l(ev))) });
+    const run = await runProbes(host, probes, { calibrate, timeoutMs: ms, signal, timings, onProgress: (ev) => (seen.push(ev), listeners.forEach((l) => l(ev))) });
     const report = buildReport(host, run, { probes: probes.map((p) => p.id), calibrate, redact: args.redact });
     assertValidReport(report);
     const check = sets ? (await import('./expect/evaluate.js')).evaluate(report, sets) : undefined;
@@ -312,6 +314,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('expect', { type: 'string', array: true, requiresArg: true, describe: 'judge the run against an expectation FILE or built-in PROFILE (repeatable); exit 1 when one fails' })
           .option('baseline', { type: 'string', requiresArg: true, describe: 'compare with a saved REPORT.json; exit 1 when something was lost or got slower' })
           .option('tolerance', { type: 'number', default: 0.25, describe: 'with --baseline: slow-down that counts as a regression (0.25 = 25%)' })
+          .option('timings', { type: 'boolean', describe: 'add the cost of each source (wall, CPU, child process or not) to the report as `timings`' })
           .example('hwprobe', 'probe this machine, print a readable report')
           .example('hwprobe --json --calibrate off', 'detection only, JSON on stdout')
           .example('hwprobe --probes cpu,environment --out report.json --format json', 'two probes, report to a file')

@@ -84,6 +84,7 @@ export function buildReport(host: Host, run: RunResult, opts: ReportOptions): Re
     capabilities,
     metrics: run.metrics,
     findings: sortFindings(findings),
+    ...(run.timings ? { timings: run.timings } : {}),
   };
   if (opts.redact) report = new Redactor({ hostname: info.hostname }).deep(report);
   // Top level keeps the contract's order; everything below is sorted by key.
@@ -105,6 +106,7 @@ const TOP_ORDER = [
   'capabilities',
   'metrics',
   'findings',
+  'timings',
 ] as const;
 
 /** Throws InternalError (exit 3) listing ajv's complaints when a report fails its own schema. */

@@ -2,6 +2,7 @@
 import type { Host } from './host/host.js';
 import type { Calibration, CalibrationLevel, Detection, Metric, Probe, ProbeReport, ProgressEvent } from './types.js';
 import { LEVELS } from './calibration.js';
+import { probeScope, type RunTimings, type SourceLog } from './host/timings.js';
 
 /** Options for runProbes. */
 export interface RunOptions {
@@ -10,6 +11,8 @@ export interface RunOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   onProgress?: (ev: ProgressEvent) => void;
+  /** The log the host writes each source's cost into (`--timings`); the runner names the probe that asked. */
+  timings?: SourceLog;
 }
 
 /** What the runner hands to the report builder. */
@@ -19,6 +22,8 @@ export interface RunResult {
   metrics: Record<string, Metric>;
   /** false when interrupted or any probe timed out */
   complete: boolean;
+  /** The cost of each source, when asked for */
+  timings?: RunTimings;
 }
 
 const TIMEOUT = Symbol('timeout');
@@ -81,7 +86,7 @@ export async function runProbes(host: Host, probes: readonly Probe[], opts: RunO
     let report: ProbeReport;
     try {
       const r = await withDeadline(
-        Promise.resolve().then(() => probe.detect(host, ctx)),
+        Promise.resolve().then(() => (opts.timings ? probeScope.run(probe.id, () => probe.detect(host, ctx)) : probe.detect(host, ctx))),
         opts.timeoutMs,
         opts.signal,
         ctl,
@@ -151,7 +156,7 @@ export async function runProbes(host: Host, probes: readonly Probe[], opts: RunO
     }
   }
   if (opts.signal?.aborted) complete = false;
-  return { probes: reports, detections, metrics, complete };
+  return { probes: reports, detections, metrics, complete, ...(opts.timings ? { timings: opts.timings.summary() } : {}) };
 }
 
 /** Merges a calibration into its detection: effective verdicts, evidence, findings, facts. */

@@ -191,6 +191,8 @@ export interface Report {
   capabilities: Record<string, Capability>;
   metrics: Record<string, Metric>;
   findings: Finding[];
+  /** The cost of each source of the run (`--timings`); absent unless asked for */
+  timings?: import('./host/timings.js').RunTimings;
 }
 
 /** An empty detection, for probes to fill in. */

@@ -131,8 +131,16 @@ export function parseLoad(r: ExecResult | undefined): NativeFacts['load'] {
   return null;
 }
 
-/** `satisfies` from semver, loaded only when a peer range is to be checked. */
-function satisfies(version: string, range: string): boolean | null {
+/** A plain x.y.z version, which as a range means exactly itself. */
+const EXACT = /^\d+\.\d+\.\d+$/;
+
+/**
+ * `satisfies` from semver, loaded only when a peer range is to be checked. tfjs pins its peers to an
+ * exact version ("4.22.0"); that case is a string comparison, which spares loading semver and
+ * compiling its regular expressions (37 ms of CPU per run on a 2-core machine, `node --cpu-prof`).
+ */
+export function satisfies(version: string, range: string): boolean | null {
+  if (EXACT.test(version) && EXACT.test(range)) return version === range;
   try {
     const sat = createRequire(import.meta.url)('semver/functions/satisfies') as typeof import('semver').satisfies;
     return sat(version, range);

@@ -1,10 +1,12 @@
 /** NodeHost: the real machine. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExecOptions, ExecResult, Host, HostInfo } from './host.js';
 import { envAllowlist } from './env-allowlist.js';
+import { execKey } from './capture.js';
+import { commandLabel, type SourceKind, type SourceLog } from './timings.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
@@ -13,6 +15,8 @@ const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 export interface NodeHostOptions {
   /** The environment to read (through the allowlist) and to pass to children. Default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Records the cost of each source into this log (`--timings`). */
+  timings?: SourceLog;
 }
 
 /**
@@ -45,6 +49,8 @@ export function runBounded(
   args: string[],
   env: NodeJS.ProcessEnv,
   opts: ExecOptions,
+  /** Sees the child once it is spawned (the timing log reads its CPU time). */
+  watch?: (child: ChildProcess) => void,
 ): Promise<ExecResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -107,6 +113,7 @@ export function runBounded(
       killTree();
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    watch?.(child);
     child.on('error', (e: NodeJS.ErrnoException) => {
       spawnError = e;
     });
@@ -126,14 +133,24 @@ export function runBounded(
   });
 }
 
-/** The real machine, seen through the env allowlist. */
+/**
+ * The real machine, seen through the env allowlist. One NodeHost serves one run: a command asked
+ * twice (the same argv and env) is started once and both callers get its result.
+ */
 export class NodeHost implements Host {
   readonly kind: 'live' | 'recording' = 'live';
   private readonly rawEnv: NodeJS.ProcessEnv;
   private cachedInfo: HostInfo | undefined;
+  private readonly log: SourceLog | undefined;
+  private readonly execs = new Map<string, Promise<ExecResult>>();
 
   constructor(opts: NodeHostOptions = {}) {
     this.rawEnv = opts.env ?? process.env;
+    this.log = opts.timings;
+  }
+
+  private timed<T>(kind: SourceKind, source: string, fn: () => Promise<T>): Promise<T> {
+    return this.log ? this.log.time(kind, source, fn) : fn();
   }
 
   info(): HostInfo {
@@ -167,60 +184,81 @@ export class NodeHost implements Host {
     return mode === 'presence' ? '<set>' : v;
   }
 
-  async readFile(p: string): Promise<string | undefined> {
-    try {
-      return await fs.readFile(p, 'utf8');
-    } catch {
-      return undefined;
-    }
+  readFile(p: string): Promise<string | undefined> {
+    return this.timed('read', p, async () => {
+      try {
+        return await fs.readFile(p, 'utf8');
+      } catch {
+        return undefined;
+      }
+    });
   }
 
-  async readBinary(p: string): Promise<Uint8Array | undefined> {
-    try {
-      return new Uint8Array(await fs.readFile(p));
-    } catch {
-      return undefined;
-    }
+  readBinary(p: string): Promise<Uint8Array | undefined> {
+    return this.timed('binary', p, async () => {
+      try {
+        return new Uint8Array(await fs.readFile(p));
+      } catch {
+        return undefined;
+      }
+    });
   }
 
-  async readDir(p: string): Promise<string[] | undefined> {
-    try {
-      return (await fs.readdir(p)).sort();
-    } catch {
-      return undefined;
-    }
+  readDir(p: string): Promise<string[] | undefined> {
+    return this.timed('dir', p, async () => {
+      try {
+        return (await fs.readdir(p)).sort();
+      } catch {
+        return undefined;
+      }
+    });
   }
 
-  async readLink(p: string): Promise<string | undefined> {
-    try {
-      return await fs.readlink(p);
-    } catch {
-      return undefined;
-    }
+  readLink(p: string): Promise<string | undefined> {
+    return this.timed('link', p, async () => {
+      try {
+        return await fs.readlink(p);
+      } catch {
+        return undefined;
+      }
+    });
   }
 
-  async exists(p: string): Promise<boolean> {
-    try {
-      await fs.lstat(p);
-      return true;
-    } catch {
-      return false;
-    }
+  exists(p: string): Promise<boolean> {
+    return this.timed('exists', p, async () => {
+      try {
+        await fs.lstat(p);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   }
 
-  async exec(file: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    const resolved = await whichAbsolute(file, this.rawEnv.PATH);
-    if (!resolved) {
-      return { status: 'not-found', code: null, signal: null, stdout: '', stderr: '', truncated: false };
-    }
-    return runBounded(resolved, args, this.rawEnv, opts);
+  exec(file: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const key = execKey(file, args, opts.env);
+    const asked = this.execs.get(key);
+    if (asked) return this.log ? this.log.time('exec', commandLabel(file, args), () => asked, undefined, true) : asked;
+    let cpu: (() => number | null) | undefined;
+    const run = async (): Promise<ExecResult> => {
+      const resolved = await whichAbsolute(file, this.rawEnv.PATH);
+      if (!resolved) return { status: 'not-found', code: null, signal: null, stdout: '', stderr: '', truncated: false };
+      return runBounded(resolved, args, this.rawEnv, opts, this.log && ((c) => (cpu = this.log!.watch(c))));
+    };
+    const p = this.log ? this.log.time('exec', commandLabel(file, args), run, () => cpu) : run();
+    this.execs.set(key, p);
+    // A run cut short by its caller's abort is not an answer for the next caller.
+    void p.then((r) => r.status === 'timeout' && opts.signal?.aborted && this.execs.delete(key));
+    return p;
   }
 
-  async call<T>(_key: string, fn: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await fn();
-    } catch {
-      return undefined;
-    }
+  call<T>(key: string, fn: () => Promise<T>): Promise<T | undefined> {
+    return this.timed('call', key, async () => {
+      try {
+        return await fn();
+      } catch {
+        return undefined;
+      }
+    });
   }
 }

@@ -20,7 +20,9 @@ import type {
   ProbeReport,
   ProbeStatus,
   Report,
+  RunTimings,
   Severity,
+  SourceTiming,
   UnmeasuredMetric,
 } from '../../src/index.js';
 
@@ -45,7 +47,7 @@ const PAIRS: Pair[] = [
     name: 'Report',
     schema: 'report',
     at: '',
-    keys: { schemaVersion: true, tool: true, createdAt: true, complete: true, options: true, host: true, runtime: true, probes: true, capabilities: true, metrics: true, findings: true } satisfies Keys<Report>,
+    keys: { schemaVersion: true, tool: true, createdAt: true, complete: true, options: true, host: true, runtime: true, probes: true, capabilities: true, metrics: true, findings: true, timings: true } satisfies Keys<Report>,
     required: { schemaVersion: true, tool: true, createdAt: true, complete: true, options: true, host: true, runtime: true, probes: true, capabilities: true, metrics: true, findings: true } satisfies Req<Report>,
   },
   { name: 'Report.tool', schema: 'report', at: '/properties/tool', keys: { name: true, version: true } satisfies Keys<Report['tool']>, required: { name: true, version: true } satisfies Req<Report['tool']> },
@@ -112,6 +114,27 @@ const PAIRS: Pair[] = [
     at: '/$defs/unmeasuredMetric',
     keys: { status: true, unit: true, reason: true } satisfies Keys<UnmeasuredMetric>,
     required: { status: true, unit: true, reason: true } satisfies Req<UnmeasuredMetric>,
+  },
+  {
+    name: 'RunTimings',
+    schema: 'report',
+    at: '/properties/timings',
+    keys: { startupMs: true, runMs: true, cpuMs: true, sources: true } satisfies Keys<RunTimings>,
+    required: { startupMs: true, runMs: true, cpuMs: true, sources: true } satisfies Req<RunTimings>,
+  },
+  {
+    name: 'RunTimings.cpuMs',
+    schema: 'report',
+    at: '/properties/timings/properties/cpuMs',
+    keys: { self: true, children: true, childrenOutsideHost: true } satisfies Keys<RunTimings['cpuMs']>,
+    required: { self: true, children: true, childrenOutsideHost: true } satisfies Req<RunTimings['cpuMs']>,
+  },
+  {
+    name: 'SourceTiming',
+    schema: 'report',
+    at: '/properties/timings/properties/sources/items',
+    keys: { source: true, kind: true, probe: true, startMs: true, durationMs: true, cpuMs: true, child: true, reused: true } satisfies Keys<SourceTiming>,
+    required: { source: true, kind: true, probe: true, startMs: true, durationMs: true, cpuMs: true, child: true } satisfies Req<SourceTiming>,
   },
   {
     name: 'Finding',

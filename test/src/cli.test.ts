@@ -79,6 +79,17 @@ test('a live run: --json validates, --out writes atomically, validate accepts it
   assert.match(v.stdout, /valid report/);
 });
 
+test('--timings adds the cost of each source; without it the report has none', async () => {
+  const r = await cli(['--json', '--calibrate', 'off', '--probes', 'environment', '--timings']);
+  assert.is(r.code, 0, r.stderr);
+  const t = JSON.parse(r.stdout).timings;
+  assert.ok(t.sources.length > 0);
+  assert.ok(t.sources.every((s: { probe: string }) => s.probe === 'environment'));
+  assert.ok(t.sources.some((s: { kind: string }) => s.kind === 'read'));
+  const plain = await cli(['--json', '--calibrate', 'off', '--probes', 'environment']);
+  assert.not.ok('timings' in JSON.parse(plain.stdout));
+});
+
 test('text output is grouped by probe', async () => {
   const r = await cli(['--calibrate', 'off', '--format', 'text']);
   assert.is(r.code, 0, r.stderr);

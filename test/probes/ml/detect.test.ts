@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectMl, derive, type MlFacts } from '../../../probes/ml/detect.js';
+import { detectMl, derive, satisfies, type MlFacts } from '../../../probes/ml/detect.js';
 import { mlProbe } from '../../../probes/ml/index.js';
 import { NodeHost } from '../../../src/host/node-host.js';
 import { RecordingHost } from '../../../src/host/recording-host.js';
@@ -142,6 +142,19 @@ test('derive: a backend whose peer range excludes the installed core is unusable
   assert.equal([capabilities['ml.tfjs.wasm'].usable, capabilities['ml.tfjs.wasm-simd'].usable, capabilities['ml.tfjs.cpu'].usable], [false, false, false]);
   assert.match(capabilities['ml.tfjs.wasm'].notes!, /wants @tensorflow\/tfjs-core 4\.22\.0, 3\.0\.0 is installed/);
   assert.equal(findings.filter((x) => x.code === 'ML_TFJS_PEER_MISMATCH').length, 2);
+});
+
+test('satisfies: the exact-version shortcut answers as semver does', () => {
+  const semver = createRequire(import.meta.url)('semver') as typeof import('semver');
+  const cases: [string, string][] = [
+    ['4.22.0', '4.22.0'],
+    ['4.22.1', '4.22.0'],
+    ['4.22.0', '^4.0.0'],
+    ['3.9.0', '^4.0.0'],
+    ['4.22.0', '>=4.20.0 <5'],
+    ['4.22.0-rc.1', '4.22.0'],
+  ];
+  for (const [v, r] of cases) assert.is(satisfies(v, r), semver.satisfies(v, r), `${v} in ${r}`);
 });
 
 test.run();
