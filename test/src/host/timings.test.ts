@@ -64,6 +64,7 @@ test('the runner names the probe that asked, and the report carries a valid timi
   const mk = (id: string, path: string): Probe => ({
     id,
     title: id,
+    vocabulary: { capabilities: [], metrics: {}, findings: {}, facts: [] },
     async detect(h) {
       await h.readFile(path);
       return emptyDetection();
