@@ -83,8 +83,9 @@ export function buildReport(host: Host, run: RunResult, opts: ReportOptions): Re
     probes: run.probes,
     capabilities,
     metrics: run.metrics,
-    findings: sortFindings(findings),
+    findings: sortFindings([...findings, ...(run.findings ?? [])]),
     ...(run.timings ? { timings: run.timings } : {}),
+    ...(run.contention ? { contention: run.contention } : {}),
   };
   if (opts.redact) report = new Redactor({ hostname: info.hostname }).deep(report);
   // Top level keeps the contract's order; everything below is sorted by key.
@@ -107,6 +108,7 @@ const TOP_ORDER = [
   'metrics',
   'findings',
   'timings',
+  'contention',
 ] as const;
 
 /** Throws InternalError (exit 3) listing ajv's complaints when a report fails its own schema. */

@@ -1,7 +1,8 @@
 /** The runner: probes concurrently, each under its own deadline; calibrations one at a time. */
 import type { Host } from './host/host.js';
-import type { Calibration, CalibrationLevel, Detection, Metric, Probe, ProbeReport, ProgressEvent } from './types.js';
-import { LEVELS } from './calibration.js';
+import type { Calibration, CalibrationLevel, Contention, Detection, Finding, Metric, Probe, ProbeReport, ProgressEvent } from './types.js';
+import { CALIBRATION_FINDINGS, LEVELS } from './calibration.js';
+import { ContentionMonitor, describeContention } from './contention.js';
 import { probeScope, type RunTimings, type SourceLog } from './host/timings.js';
 
 /** Options for runProbes. */
@@ -24,6 +25,10 @@ export interface RunResult {
   complete: boolean;
   /** The cost of each source, when asked for */
   timings?: RunTimings;
+  /** CPU contention beside hwprobe while it calibrated (absent when nothing was calibrated) */
+  contention?: Contention;
+  /** the runner's own findings (CALIBRATION_CONTENTION) */
+  findings?: Finding[];
 }
 
 const TIMEOUT = Symbol('timeout');
@@ -123,14 +128,18 @@ export async function runProbes(host: Host, probes: readonly Probe[], opts: RunO
   await Promise.all(pending.values());
 
   const metrics: Record<string, Metric> = {};
-  if (opts.calibrate !== 'off' && host.kind !== 'replay') {
-    // One at a time: calibrations measure the machine and must not disturb each other.
+  let contention: Contention | undefined;
+  const findings: Finding[] = [];
+  if (opts.calibrate !== 'off' && host.kind !== 'replay' && probes.some((p) => p.calibrate && detections[p.id])) {
+    // One at a time: calibrations measure the machine and must not disturb each other. The
+    // contention beside them is sampled before, during (every 250 ms) and after.
+    const monitor = new ContentionMonitor().start();
     const deadline = Math.max(opts.timeoutMs, LEVELS[opts.calibrate].deadlineMs);
     for (const p of probes) {
       const d = detections[p.id];
       if (!p.calibrate || !d || opts.signal?.aborted) continue;
       const ctl = new AbortController();
-      const ctx = { signal: ctl.signal, calibrate: opts.calibrate, peers, progress: emit };
+      const ctx = { signal: ctl.signal, calibrate: opts.calibrate, peers, progress: emit, contention: () => monitor.summary() };
       const t0 = performance.now();
       try {
         const pending = p.calibrate(ctx, d);
@@ -154,9 +163,15 @@ export async function runProbes(host: Host, probes: readonly Probe[], opts: RunO
         reports[p.id].evidence.push({ source: 'calibration', ok: false, detail: e instanceof Error ? e.message : String(e) });
       }
     }
+    contention = monitor.stop();
+    if (contention.level === 'high') {
+      const t = CALIBRATION_FINDINGS.CALIBRATION_CONTENTION;
+      const summary = describeContention(contention);
+      findings.push({ code: 'CALIBRATION_CONTENTION', severity: t.severity, message: t.message({ summary }), args: { summary, level: contention.level }, hint: t.hint });
+    }
   }
   if (opts.signal?.aborted) complete = false;
-  return { probes: reports, detections, metrics, complete, ...(opts.timings ? { timings: opts.timings.summary() } : {}) };
+  return { probes: reports, detections, metrics, complete, ...(opts.timings ? { timings: opts.timings.summary() } : {}), ...(contention ? { contention, findings } : {}) };
 }
 
 /** Merges a calibration into its detection: effective verdicts, evidence, findings, facts. */

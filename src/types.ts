@@ -40,7 +40,10 @@ export interface Finding {
   args?: Record<string, string | number | boolean | null>;
 }
 
-/** A calibration result that was measured. `value` is the median sample. */
+/**
+ * A calibration result that was measured. `value` is the median sample, or for a metric measured
+ * in rounds the median of the rounds' fastest samples.
+ */
 export interface MeasuredMetric {
   status: 'ok';
   value: number;
@@ -48,11 +51,17 @@ export interface MeasuredMetric {
   samples: number;
   /** coefficient of variation of the samples (stddev / mean) */
   cv: number;
+  /** rounds measured (interleaved A/B rounds, or sample rounds), when measured in rounds */
+  rounds?: number;
+  /** ~90% confidence interval of `value` (order statistics of the median) */
+  interval?: [number, number];
+  /** A/B metrics: ~90% confidence interval of `speedup` (order statistics of the paired per-round ratios) */
+  speedupInterval?: [number, number];
   min: number;
   max: number;
   /** the software path measured in the same run, when there is one */
   baseline?: { value: number; method: string };
-  /** value / baseline.value (or the kernel's own ratio, e.g. N workers over 1) */
+  /** median of the paired per-round ratios over the baseline (or the kernel's own ratio, e.g. N workers over 1) */
   speedup?: number;
   /** the threshold a speedup is judged against, when the probe judges one */
   threshold?: number;
@@ -95,6 +104,18 @@ export type ProgressEvent =
   | { type: 'probe-end'; probe: string; status: ProbeStatus; durationMs: number }
   | { type: 'calibration'; probe: string; kernel: string; fraction: number; etaMs?: number };
 
+/** CPU contention beside hwprobe during calibration: the report's top-level `contention` (src/contention.ts). */
+export interface Contention {
+  loadavg: [number, number, number] | null;
+  /** /proc/pressure/cpu `some avg10`: % of the last 10 s in which some runnable task waited for a CPU */
+  cpuPressureSomeAvg10: number | null;
+  /** % of CPU time stolen by the hypervisor over the calibration */
+  stealPercent: number | null;
+  /** median of the runnable tasks beside hwprobe's own, over the samples */
+  runnable: number | null;
+  level: 'low' | 'moderate' | 'high' | 'unknown';
+}
+
 /** Everything a probe gets besides the Host. */
 export interface ProbeContext {
   signal: AbortSignal;
@@ -107,6 +128,8 @@ export interface ProbeContext {
    */
   peer?(id: string): Promise<Detection | undefined>;
   progress(ev: ProgressEvent): void;
+  /** Calibration only: the contention measured so far in this run (absent outside the runner). */
+  contention?(): Contention;
 }
 
 /** The values a finding's message and hint are rendered from. */
@@ -193,6 +216,8 @@ export interface Report {
   findings: Finding[];
   /** The cost of each source of the run (`--timings`); absent unless asked for */
   timings?: import('./host/timings.js').RunTimings;
+  /** CPU contention beside hwprobe during calibration (absent when nothing was calibrated) */
+  contention?: Contention;
 }
 
 /** An empty detection, for probes to fill in. */

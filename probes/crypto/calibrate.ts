@@ -1,10 +1,15 @@
 /**
  * Crypto calibration: node:crypto throughput with OpenSSL's accelerated path and, for A/B, with the
  * capability masked (OPENSSL_ia32cap / OPENSSL_armcap) so OpenSSL takes its software path. The
- * ratio is the metric's `speedup`; `effective` is speedup ≥ 2.
+ * paired per-round ratio is the metric's `speedup`; a capability is effective when the interval of
+ * its kernels' combined speedup lies wholly at or above 2, not effective when wholly below, and
+ * inconclusive (null, CALIBRATION_INCONCLUSIVE) otherwise (src/calibration.ts, "Interleaved A/B
+ * rounds").
  *
- * Both sides run in child processes (one per kernel and side), measured with the same harness
- * (src/calibration.ts measure()), because a cipher's throughput in this process is at the mercy of
+ * Both sides run in child processes, ONE per side for all kernels (worker.ts, a line protocol),
+ * started together at the beginning and kept alive while the parent interleaves their rounds
+ * (A B A B…, kernel after kernel). They are children, measured with the same harness
+ * (src/calibration.ts openSampler), because a cipher's throughput in this process is at the mercy of
  * glibc's heap: node:crypto allocates a fresh output Buffer per update(), and when the GC frees
  * them glibc trims the heap top, so the next outputs page-fault. Measured here (AES-128-GCM,
  * 64 KiB chunks, 5 ms samples): samples swing between 1.2 and 4.9 GB/s with ~43k minor faults;
@@ -13,11 +18,24 @@
  * OpenSSL variables, so both sides see the environment the detection saw.
  * Calibration measures the real machine, so it may use node:child_process directly (not Host).
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getCiphers, getHashes } from 'node:crypto';
-import type { Calibration, Detection, Finding, Metric, ProbeContext, Tri } from '../../src/types.js';
-import { sig, skipped, wrongResultFinding, type LevelBudget } from '../../src/calibration.js';
+import type { Calibration, Detection, Finding, Metric, ProbeContext } from '../../src/types.js';
+import {
+  abMetric,
+  combineKernels,
+  inconclusiveFinding,
+  interleaveRounds,
+  LEVELS,
+  roundsMetric,
+  skipped,
+  wrongResultFinding,
+  type GroupRounds,
+  type LevelBudget,
+  type RoundGroup,
+} from '../../src/calibration.js';
+import { RoundChild } from '../../src/round-child.js';
+import { contentionOf, contentionNote } from '../../src/contention.js';
 import { CRYPTO_KERNELS, CRYPTO_METRIC_UNIT, SPEEDUP_THRESHOLD, type CryptoCapId, type CryptoKernelRow } from './tables.js';
 import { crossDigest } from './kernels.js';
 import { finding } from './findings.js';
@@ -26,24 +44,27 @@ import type { AbPlan } from './detect.js';
 /** glibc malloc tunables that keep freed output Buffers' pages mapped (see the header comment). */
 export const MALLOC_TUNABLES = 'glibc.malloc.trim_threshold=268435456:glibc.malloc.top_pad=67108864';
 
-/** A pair is measured again when either side's coefficient of variation exceeds this. */
-export const RETRY_CV = 0.1;
-
-/** Budgets per level for one child's measurement, and how long a child may take in all. */
-export const CRYPTO_BUDGETS: Record<'quick' | 'full', { child: Partial<LevelBudget>; childTimeoutMs: number }> = {
-  // quick: 10 children × (~50 ms Node start-up + ~75 ms measuring) ≈ 1.3 s from dist/ on an idle machine.
-  quick: { child: { warmupMs: 30, budgetMs: 40, minSamples: 5, sampleMs: 4 }, childTimeoutMs: 5000 },
-  full: { child: { warmupMs: 50, budgetMs: 400, minSamples: 10, sampleMs: 10 }, childTimeoutMs: 20_000 },
+/**
+ * Budgets per level: the children's warm-up and sample length, the A/B rounds (src/calibration.ts
+ * LEVELS), how long one command may take (a first round includes set-up and warm-up), and the
+ * share of the probe's deadline after which no round starts, so what was measured is reported
+ * before the runner's deadline drops the whole probe.
+ */
+export const CRYPTO_BUDGETS: Record<'quick' | 'full', { child: Partial<LevelBudget>; rounds: Partial<LevelBudget>; commandTimeoutMs: number; deadlineShare: number }> = {
+  // quick: 5 A/B kernels × 5 rounds × 2 sides × 3 samples × 4 ms ≈ 0.6 s of samples when idle, plus
+  // two Node start-ups in parallel; a noisy kernel gets up to 15 rounds within 2.5 s.
+  quick: { child: { warmupMs: 30, sampleMs: 4 }, rounds: { roundSamples: 3 }, commandTimeoutMs: 5000, deadlineShare: 0.75 },
+  full: { child: { warmupMs: 50, sampleMs: 10 }, rounds: { roundSamples: 5 }, commandTimeoutMs: 20_000, deadlineShare: 0.75 },
 };
 
-/** How a software-path child ended. */
-export type ChildOutcome = { ok: true; metric: Metric; digest: string | null } | { ok: false; reason: string };
+/** A side's child is started again at most this many times after it died (each death costs the kernel in flight). */
+export const CHILD_RESTARTS = 2;
 
 /** node arguments that run worker.ts (under tsx, resolved absolutely) or the compiled worker.js. */
-export function workerArgv(request: { metric: string; level: 'quick' | 'full'; budget?: Partial<LevelBudget> }): string[] {
+export function workerArgv(config: { level: 'quick' | 'full'; budget?: Partial<LevelBudget> }): string[] {
   const ts = fileURLToPath(import.meta.url).endsWith('.ts');
   const worker = fileURLToPath(new URL(ts ? './worker.ts' : './worker.js', import.meta.url));
-  return [...(ts ? ['--import', import.meta.resolve('tsx')] : []), worker, JSON.stringify(request)];
+  return [...(ts ? ['--import', import.meta.resolve('tsx')] : []), worker, JSON.stringify(config)];
 }
 
 /**
@@ -58,191 +79,266 @@ export function childEnv(base: Record<string, string>, mask?: { variable: string
   return env;
 }
 
-/** Runs `node …argv` and reads its last JSON line. A child that dies, hangs or prints garbage gives a reason, never a number. */
-export function runChild(argv: string[], env: NodeJS.ProcessEnv, timeoutMs: number, signal?: AbortSignal): Promise<ChildOutcome> {
-  return new Promise((resolve) => {
-    let out = '';
-    let err = '';
-    let why: string | null = null;
-    const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    const kill = (reason: string) => {
-      why ??= reason;
-      child.kill('SIGKILL');
-    };
-    const timer = setTimeout(() => kill(`gave no result within ${timeoutMs} ms and was killed`), timeoutMs);
-    const onAbort = () => kill('was interrupted');
-    signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (b: Buffer) => {
-      if (out.length < 1 << 20) out += b.toString();
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      if (err.length < 1 << 16) err += b.toString();
-    });
-    child.on('error', (e) => kill(`could not start: ${e.message}`));
-    child.on('close', (code, sigName) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      const lastErr = err.trim().split('\n').filter(Boolean).at(-1)?.slice(0, 200);
-      if (why) return resolve({ ok: false, reason: why });
-      if (sigName) return resolve({ ok: false, reason: `was killed by ${sigName}` });
-      const line = out.trim().split('\n').at(-1) ?? '';
-      let parsed: { metric?: Metric; digest?: string | null; error?: string } | undefined;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        /* below */
-      }
-      if (code !== 0) return resolve({ ok: false, reason: `exited with code ${code}${parsed?.error ? `: ${parsed.error}` : lastErr ? `: ${lastErr}` : ''}` });
-      if (!parsed?.metric || typeof parsed.metric !== 'object') return resolve({ ok: false, reason: `printed no result${lastErr ? ` (${lastErr})` : ''}` });
-      resolve({ ok: true, metric: parsed.metric, digest: typeof parsed.digest === 'string' ? parsed.digest : null });
-    });
-  });
-}
-
 /** One side of an A/B: `accelerated` runs under the host's environment, `software` with the mask. */
 export type Side = 'accelerated' | 'software';
 
-/** Options for tests: which kernels, and how to start a child. */
+/** Options for tests: which kernels, and how to start a side's child. */
 export interface CalibrateOptions {
   kernels?: readonly CryptoKernelRow[];
-  /** node arguments for a kernel's child (default workerArgv) */
-  childArgv?: (row: CryptoKernelRow, side: Side, defaults: string[]) => string[];
-  /** the environment of a kernel's child (default childEnv) */
-  childEnv?: (row: CryptoKernelRow, side: Side, defaults: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
-  /** overrides the level's child timeout */
+  /** node arguments for a side's child (default workerArgv) */
+  childArgv?: (side: Side, defaults: string[]) => string[];
+  /** the environment of a side's child (default childEnv) */
+  childEnv?: (side: Side, defaults: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
+  /** overrides the level's command timeout */
   childTimeoutMs?: number;
 }
 
-/** Calibrates node:crypto with an A/B against OpenSSL's software path. Never throws for a kernel's sake. */
+/**
+ * One mask that clears every bit any of `masks` clears: OPENSSL_ia32cap words `~0xA:~0xB` are
+ * OR-ed word by word; OPENSSL_armcap values (the bits left on) are AND-ed. Null for no masks.
+ */
+export function unionMask(variable: AbPlan['variable'], masks: readonly string[]): string | null {
+  if (!masks.length) return null;
+  if (new Set(masks).size === 1 || variable === null) return masks[0];
+  if (variable === 'OPENSSL_armcap') return `0x${(masks.map((m) => Number(BigInt(m))).reduce((a, b) => a & b) >>> 0).toString(16)}`;
+  const words: bigint[] = [];
+  for (const m of masks)
+    m.split(':').forEach((w, i) => {
+      words[i] = (words[i] ?? 0n) | BigInt(w.replace(/^~/, '') || '0');
+    });
+  return words.map((x) => `~0x${x.toString(16)}`).join(':');
+}
+
+/** A side's child, started on first use and again (up to CHILD_RESTARTS times) after it died. */
+class SideChild {
+  private child: Promise<RoundChild> | null = null;
+  private starts = 0;
+  constructor(
+    private readonly start: () => Promise<RoundChild>,
+    private readonly label: string,
+  ) {}
+  /** how many children this side started */
+  get started(): number {
+    return this.starts;
+  }
+  /** Starts the child now and waits until it is ready (both sides start together: start-up is the slow part on a slow VM). */
+  async ready(): Promise<void> {
+    await this.get().catch(() => {});
+  }
+  private get(): Promise<RoundChild> {
+    if (!this.child) {
+      this.starts++;
+      this.child = this.start();
+    }
+    return this.child;
+  }
+  /** One command; a child that died is started again for the next command (not for this one). */
+  async ask(cmd: object, timeoutMs: number): Promise<Record<string, unknown>> {
+    let c: RoundChild;
+    try {
+      c = await this.get();
+    } catch (e) {
+      throw new Error(`the ${this.label} child ${(e as Error).message}`);
+    }
+    try {
+      const r = await c.ask(cmd, timeoutMs);
+      if (r.ok !== true) throw new Error(`the ${this.label} child failed: ${String(r.error ?? 'no reason given')}`);
+      return r;
+    } catch (e) {
+      if (c.dead && this.starts <= CHILD_RESTARTS) this.child = null;
+      throw e instanceof Error && e.message.startsWith(`the ${this.label}`) ? e : new Error(`the ${this.label} child ${(e as Error).message}`);
+    }
+  }
+  async close(): Promise<void> {
+    const c = await this.child?.catch(() => null);
+    await c?.close();
+  }
+}
+
+/** Calibrates node:crypto with an interleaved A/B against OpenSSL's software path. Never throws for a kernel's sake. */
 export async function calibrateCrypto(ctx: ProbeContext, d: Detection, opts: CalibrateOptions = {}): Promise<Calibration> {
   const t0 = performance.now();
   const level = ctx.calibrate === 'full' ? 'full' : 'quick';
   const budget = CRYPTO_BUDGETS[level];
+  const deadline = t0 + LEVELS[level].deadlineMs * budget.deadlineShare;
+  const minRounds = { ...LEVELS[level], ...budget.rounds }.minRounds;
   const plan = (d.facts.abPlan as AbPlan | undefined) ?? { variable: null, masks: {}, none: { '*': 'no A/B plan from detection' } };
   const base = plan.env ?? {};
   const ciphers = new Set(getCiphers());
   const hashes = new Set(getHashes());
   const metrics: Record<string, Metric> = {};
   const findings: Finding[] = [];
-  const byCap = new Map<CryptoCapId, { row: CryptoKernelRow; metric: Metric; why?: string }[]>();
-  let children = 0;
+  const timeoutMs = opts.childTimeoutMs ?? budget.commandTimeoutMs;
 
-  /** Runs one side of one kernel in a child. */
-  const side = async (row: CryptoKernelRow, which: Side, mask?: string): Promise<ChildOutcome> => {
-    const kernel = `${row.metric}${which === 'software' ? ' (software path)' : ''}`;
-    ctx.progress({ type: 'calibration', probe: 'crypto', kernel, fraction: 0 });
-    const defArgv = workerArgv({ metric: row.metric, level, budget: budget.child });
-    const defEnv = childEnv(base, mask && plan.variable ? { variable: plan.variable, value: mask } : undefined);
-    children++;
-    const r = await runChild(
-      opts.childArgv ? opts.childArgv(row, which, defArgv) : defArgv,
-      opts.childEnv ? opts.childEnv(row, which, defEnv) : defEnv,
-      opts.childTimeoutMs ?? budget.childTimeoutMs,
-      ctx.signal,
-    );
-    ctx.progress({ type: 'calibration', probe: 'crypto', kernel, fraction: 1 });
-    return r;
-  };
-
+  // Which kernels run, and on which sides.
+  type Job = { row: CryptoKernelRow; mask?: string; why?: string };
+  const jobs: Job[] = [];
   for (const row of opts.kernels ?? CRYPTO_KERNELS) {
-    if (ctx.signal.aborted) break;
-    const capId = row.cap ? `crypto.${row.cap}` : undefined;
-    const record = (m: Metric, why?: string) => {
-      metrics[row.metric] = m;
-      if (row.cap) byCap.set(row.cap, [...(byCap.get(row.cap) ?? []), { row, metric: m, why }]);
-    };
     if (!(row.kind === 'hash' ? hashes : ciphers).has(row.algorithm)) {
-      record(skipped('GB/s', `node:crypto lacks ${row.algorithm}`));
-      continue;
-    }
-    const own = crossDigest(row);
-    // A child that dies, hangs or computes a different result costs only this metric.
-    const check = (c: ChildOutcome, label: string): Metric | { status: 'fail'; why: string } => {
-      if (!c.ok) return { status: 'fail', why: `the ${label} child ${c.reason}` };
-      if (c.metric.status === 'wrong') {
-        findings.push(wrongResultFinding(row.metric, `${label}: ${c.metric.reason}`, capId));
-        return c.metric;
-      }
-      if (c.metric.status !== 'ok') return { status: 'fail', why: `the ${label} was not measured: ${c.metric.reason}` };
-      if (c.digest && c.digest !== own) {
-        const why = `the ${label} gives different output than this process for the same input (${c.digest.slice(0, 12)}… vs ${own.slice(0, 12)}…)`;
-        findings.push(wrongResultFinding(row.metric, why, capId));
-        return { status: 'wrong', unit: CRYPTO_METRIC_UNIT, reason: why };
-      }
-      return c.metric;
-    };
-    const a1 = check(await side(row, 'accelerated'), 'accelerated-path');
-    if (a1.status === 'fail') {
-      record(skipped('GB/s', a1.why), a1.why);
-      continue;
-    }
-    if (a1.status !== 'ok') {
-      record(a1);
+      metrics[row.metric] = skipped(CRYPTO_METRIC_UNIT, `node:crypto lacks ${row.algorithm}`);
       continue;
     }
     if (!row.cap) {
-      record({ ...a1, notes: 'no dedicated instruction (runs on the SIMD units); no software path to compare with' });
+      jobs.push({ row, why: 'no dedicated instruction (runs on the SIMD units); no software path to compare with' });
       continue;
     }
     const mask = plan.variable ? plan.masks[row.cap] : undefined;
-    if (!mask) {
-      const why = plan.none[row.cap] ?? plan.none['*'] ?? 'no mask for this capability';
-      record({ ...a1, notes: why }, why);
-      continue;
-    }
-    const label = `software-path (${plan.variable}=${mask})`;
-    const b1 = check(await side(row, 'software', mask), label);
-    if (b1.status === 'fail') {
-      record(skipped('GB/s', b1.why), b1.why);
-      continue;
-    }
-    if (b1.status !== 'ok') {
-      record(b1);
-      continue;
-    }
-    let [a, b] = [a1, b1];
-    let notes: string | undefined;
-    // Other processes only ever slow a side down. When the pair is noisy or below the threshold,
-    // measure it once more and keep each side's faster run before judging.
-    if (a.value / b.value < SPEEDUP_THRESHOLD || a.cv > RETRY_CV || b.cv > RETRY_CV) {
-      const a2 = check(await side(row, 'accelerated'), 'accelerated-path');
-      const b2 = check(await side(row, 'software', mask), label);
-      if (a2.status === 'ok' && a2.value > a.value) a = a2;
-      if (b2.status === 'ok' && b2.value > b.value) b = b2;
-      notes = `measured twice (first pair ${a1.value} vs ${b1.value} GB/s, cv ${a1.cv}/${b1.cv}); each side's faster run kept`;
-    }
-    const method = `${plan.variable}=${mask} in a child process (OpenSSL's software path)`;
-    record({ ...a, baseline: { value: b.value, method }, speedup: sig(a.value / b.value), threshold: SPEEDUP_THRESHOLD, ...(notes ? { notes } : {}) });
+    jobs.push(mask ? { row, mask } : { row, why: plan.none[row.cap] ?? plan.none['*'] ?? 'no mask for this capability' });
   }
 
+  // One child per side: the software side runs under the union of the capabilities' masks (the
+  // AES bits do not change SHA's code path and the reverse), so one child serves every kernel.
+  const union = unionMask(plan.variable, jobs.flatMap((j) => (j.mask ? [j.mask] : [])));
+  for (const j of jobs) if (j.mask) j.mask = union!;
+  const sideChild = (which: Side, mask?: string) => {
+    const label = which === 'accelerated' ? 'accelerated-path' : `software-path (${plan.variable}=${mask})`;
+    const defArgv = workerArgv({ level, budget: budget.child });
+    const defEnv = childEnv(base, mask && plan.variable ? { variable: plan.variable, value: mask } : undefined);
+    const argv = opts.childArgv ? opts.childArgv(which, defArgv) : defArgv;
+    const env = opts.childEnv ? opts.childEnv(which, defEnv) : defEnv;
+    const startupMs = Math.max(1000, deadline - performance.now());
+    return new SideChild(() => RoundChild.start({ argv, env, signal: ctx.signal }, startupMs), label);
+  };
+  const accelerated = sideChild('accelerated');
+  const software = new Map<string, SideChild>();
+  for (const j of jobs) if (j.mask && !software.has(j.mask)) software.set(j.mask, sideChild('software', j.mask));
+  const all = [accelerated, ...software.values()];
+
+  let rounds: Record<string, GroupRounds> = {};
+  const checks = new Map<string, { side: string; why: string }[]>();
+  try {
+    // The rounds' budget starts once both children are up, so a slow start-up does not eat it.
+    if (jobs.length && !ctx.signal.aborted) await Promise.all(all.map((c) => c.ready()));
+    const n = { ...LEVELS[level], ...budget.rounds }.roundSamples;
+    const round = (c: SideChild, metric: string) => async () => {
+      const r = await c.ask({ op: 'round', metric, n }, timeoutMs);
+      const rates = r.rates;
+      if (!Array.isArray(rates) || !rates.length || !rates.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0))
+        throw new Error(`the child gave no valid rates for ${metric}`);
+      return rates as number[];
+    };
+    const groups: RoundGroup[] = jobs.map((j) => ({
+      id: j.row.metric,
+      sides: [
+        { id: 'accelerated', round: round(accelerated, j.row.metric) },
+        ...(j.mask ? [{ id: 'software', round: round(software.get(j.mask)!, j.row.metric) }] : []),
+      ],
+      pairs: j.mask ? [{ fast: 'accelerated', slow: 'software', threshold: SPEEDUP_THRESHOLD }] : [],
+    }));
+    const total = jobs.length;
+    let finished = 0;
+    rounds = await interleaveRounds(groups, {
+      level,
+      budget: budget.rounds,
+      signal: ctx.signal,
+      deadline,
+      onRound: (g, r) => {
+        if (r === minRounds) finished++;
+        ctx.progress({ type: 'calibration', probe: 'crypto', kernel: g, fraction: Math.min(1, finished / Math.max(1, total)) });
+      },
+    });
+
+    // Each side's own result check and the cross digest: both paths must compute the same bytes.
+    for (const j of jobs) {
+      const own = crossDigest(j.row);
+      const list: { side: string; why: string }[] = [];
+      const sides: [string, SideChild | undefined][] = [['accelerated', accelerated], ['software', j.mask ? software.get(j.mask) : undefined]];
+      for (const [name, c] of sides) {
+        if (!c || !rounds[j.row.metric]?.rounds[name]?.some((r) => r.length)) continue;
+        try {
+          const r = await c.ask({ op: 'finish', metric: j.row.metric }, timeoutMs);
+          if (typeof r.check === 'string') list.push({ side: name, why: r.check });
+          else if (typeof r.digest === 'string' && r.digest !== own)
+            list.push({ side: name, why: `the ${name} path gives different output than this process for the same input (${r.digest.slice(0, 12)}… vs ${own.slice(0, 12)}…)` });
+        } catch {
+          /* not checked: the child is gone after measuring; its samples stand, the check is missing */
+        }
+      }
+      checks.set(j.row.metric, list);
+    }
+  } finally {
+    await Promise.all(all.map((c) => c.close()));
+  }
+
+  // Metrics per kernel.
+  type Judged = { row: CryptoKernelRow; metric: Metric; estimate?: { speedup: number; speedupInterval: [number, number]; rounds: number }; why?: string };
+  const byCap = new Map<CryptoCapId, Judged[]>();
+  const method = (mask: string) => `${plan.variable}=${mask} in a child process (OpenSSL's software path), interleaved rounds`;
+  for (const j of jobs) {
+    const capId = j.row.cap ? `crypto.${j.row.cap}` : undefined;
+    const g = rounds[j.row.metric];
+    const wrong = checks.get(j.row.metric) ?? [];
+    let judged: Judged;
+    if (wrong.length) {
+      for (const w of wrong) findings.push(wrongResultFinding(j.row.metric, `${w.side} path: ${w.why}`, capId));
+      judged = { row: j.row, metric: { status: 'wrong', unit: CRYPTO_METRIC_UNIT, reason: wrong.map((w) => `${w.side} path: ${w.why}`).join('; ') } };
+    } else if (!g || g.failed.accelerated || !g.rounds.accelerated.some((r) => r.length)) {
+      const why = g?.failed.accelerated ?? (ctx.signal.aborted ? 'interrupted before it was measured' : 'not measured before the deadline');
+      judged = { row: j.row, metric: skipped(CRYPTO_METRIC_UNIT, why), why };
+    } else if (!j.mask) {
+      judged = { row: j.row, metric: { ...roundsMetric(g.rounds.accelerated, CRYPTO_METRIC_UNIT)!, notes: j.why! }, why: j.why };
+    } else if (g.failed.software || !g.rounds.software.some((r) => r.length)) {
+      const why = g.failed.software ?? 'the software path was not measured before the deadline';
+      judged = { row: j.row, metric: skipped(CRYPTO_METRIC_UNIT, why), why };
+    } else {
+      const ab = abMetric(g.rounds.accelerated, g.rounds.software, { unit: CRYPTO_METRIC_UNIT, threshold: SPEEDUP_THRESHOLD, method: method(j.mask), minRounds })!;
+      judged = { row: j.row, metric: ab.metric, ...(ab.metric.status === 'ok' ? { estimate: ab.estimate } : { why: ab.metric.reason }) };
+    }
+    metrics[j.row.metric] = judged.metric;
+    if (j.row.cap) byCap.set(j.row.cap, [...(byCap.get(j.row.cap) ?? []), judged]);
+  }
+
+  // Verdicts per capability, on all its kernels together.
+  const contention = contentionOf(ctx);
   const capabilities: NonNullable<Calibration['capabilities']> = {};
   for (const [c, results] of byCap) {
     const id = `crypto.${c}`;
-    const judged = results.filter((r) => r.metric.status === 'ok' && r.metric.speedup !== undefined);
     const evidence = results.map((r) =>
-      r.metric.status === 'ok' && r.metric.speedup !== undefined
-        ? `${r.row.metric}: ${r.metric.value} GB/s vs ${r.metric.baseline!.value} GB/s software path (${r.metric.speedup}×)`
-        : `${r.row.metric}: ${r.metric.status === 'ok' ? 'no software path' : r.metric.status}`,
+      r.estimate && r.metric.status === 'ok'
+        ? `${r.row.metric}: ${r.metric.value} GB/s vs ${r.metric.baseline!.value} GB/s software path (×${r.metric.speedup}, interval ×${r.metric.speedupInterval![0]}–×${r.metric.speedupInterval![1]}, ${r.estimate.rounds} rounds)`
+        : `${r.row.metric}: ${r.metric.status === 'ok' ? 'no software path' : `${r.metric.status}: ${r.metric.reason}`}`,
     );
+    const judged = results.filter((r) => r.estimate);
     if (!judged.length) {
-      const why = results.map((r) => r.why ?? (r.metric.status !== 'ok' ? r.metric.reason : undefined)).find(Boolean);
+      const why = results.map((r) => r.why).find(Boolean);
       capabilities[id] = { effective: null, evidence, notes: why ?? 'not measured' };
       continue;
     }
-    const worst = judged.reduce((a, b) => ((a.metric as { speedup: number }).speedup <= (b.metric as { speedup: number }).speedup ? a : b));
-    const ws = (worst.metric as { speedup: number }).speedup;
-    const effective: Tri = ws >= SPEEDUP_THRESHOLD;
-    capabilities[id] = { effective, evidence, notes: `effective when the speedup over the software path is ≥ ${SPEEDUP_THRESHOLD}×` };
+    const comb = combineKernels(
+      judged.map((r) => r.estimate!),
+      SPEEDUP_THRESHOLD,
+      minRounds,
+    );
+    const kernels = judged.map((r) => r.row.metric).join(', ');
+    evidence.push(`${id}: combined speedup ×${comb.speedup} (interval ×${comb.speedupInterval[0]}–×${comb.speedupInterval[1]}, geometric mean over ${kernels}; threshold ×${SPEEDUP_THRESHOLD})`);
     const det = d.capabilities[id];
-    if (!effective && det?.advertised === true && det.usable === true)
+    if (comb.verdict.effective === null) {
+      const why = comb.verdict.why + contentionNote(contention);
+      capabilities[id] = { effective: null, evidence, notes: `inconclusive: ${why}` };
+      findings.push(inconclusiveFinding(id, why, contention.level));
+      continue;
+    }
+    capabilities[id] = { effective: comb.verdict.effective, evidence, notes: `effective when the interval of the speedup over the software path is wholly ≥ ${SPEEDUP_THRESHOLD}×` };
+    if (!comb.verdict.effective && det?.advertised === true && det.usable === true)
       findings.push(
-        finding('CRYPTO_INEFFECTIVE', { capability: id, metric: worst.row.metric, speedup: ws, threshold: SPEEDUP_THRESHOLD }, { capability: id, evidence }),
+        finding(
+          'CRYPTO_INEFFECTIVE',
+          { capability: id, metric: kernels, speedup: comb.speedup, threshold: SPEEDUP_THRESHOLD, contention: contention.level },
+          { capability: id, evidence },
+        ),
       );
   }
   return {
     metrics,
     capabilities,
     findings,
-    facts: { calibration: { level, softwarePathChildren: children, durationMs: Math.round(performance.now() - t0) } },
+    facts: {
+      calibration: {
+        level,
+        children: all.reduce((a, c) => a + c.started, 0),
+        rounds: Object.fromEntries(Object.entries(rounds).map(([k, g]) => [k, Math.max(0, ...Object.values(g.rounds).map((r) => r.filter((x) => x.length).length))])),
+        durationMs: Math.round(performance.now() - t0),
+      },
+    },
   };
 }

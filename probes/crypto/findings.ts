@@ -45,8 +45,11 @@ export const CRYPTO_FINDINGS = {
   CRYPTO_INEFFECTIVE: {
     severity: 'warning',
     render: (a: Args) =>
-      `${a.capability} is advertised and usable, but ${a.metric} is only ${a.speedup}× the software path (threshold ${a.threshold}×)`,
-    hint: () => 'the instruction may be emulated or trapped by the hypervisor, or the CPU throttled; compare with `openssl speed -evp` on this machine',
+      `${a.capability} is advertised and usable, but ${a.metric} ${String(a.metric).includes(',') ? 'are' : 'is'} only ${a.speedup}× the software path (threshold ${a.threshold}×, the whole interval below it)`,
+    hint: (a: Args) =>
+      (a.contention === 'high' || a.contention === 'moderate'
+        ? `contention was ${a.contention} during calibration (see the report's \`contention\`), although a paired A/B rarely blames the path for it; `
+        : '') + 'the instruction may be emulated or trapped by the hypervisor, or the CPU throttled; compare with `openssl speed -evp` on this machine',
   },
   CRYPTO_NOT_ADVERTISED_VIRTUALIZED: {
     severity: 'warning',

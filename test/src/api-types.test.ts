@@ -47,7 +47,7 @@ const PAIRS: Pair[] = [
     name: 'Report',
     schema: 'report',
     at: '',
-    keys: { schemaVersion: true, tool: true, createdAt: true, complete: true, options: true, host: true, runtime: true, probes: true, capabilities: true, metrics: true, findings: true, timings: true } satisfies Keys<Report>,
+    keys: { schemaVersion: true, tool: true, createdAt: true, complete: true, options: true, host: true, runtime: true, probes: true, capabilities: true, metrics: true, findings: true, timings: true, contention: true } satisfies Keys<Report>,
     required: { schemaVersion: true, tool: true, createdAt: true, complete: true, options: true, host: true, runtime: true, probes: true, capabilities: true, metrics: true, findings: true } satisfies Req<Report>,
   },
   { name: 'Report.tool', schema: 'report', at: '/properties/tool', keys: { name: true, version: true } satisfies Keys<Report['tool']>, required: { name: true, version: true } satisfies Req<Report['tool']> },
@@ -98,7 +98,7 @@ const PAIRS: Pair[] = [
     name: 'MeasuredMetric',
     schema: 'report',
     at: '/$defs/measuredMetric',
-    keys: { status: true, value: true, unit: true, samples: true, cv: true, min: true, max: true, baseline: true, speedup: true, threshold: true, notes: true } satisfies Keys<MeasuredMetric>,
+    keys: { status: true, value: true, unit: true, samples: true, cv: true, rounds: true, interval: true, speedupInterval: true, min: true, max: true, baseline: true, speedup: true, threshold: true, notes: true } satisfies Keys<MeasuredMetric>,
     required: { status: true, value: true, unit: true, samples: true, cv: true, min: true, max: true } satisfies Req<MeasuredMetric>,
   },
   {
