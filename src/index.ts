@@ -30,6 +30,7 @@ export type {
   Evidence,
   Finding,
   MeasuredMetric,
+  Contention,
   Metric,
   ProbeReport,
   ProbeStatus,

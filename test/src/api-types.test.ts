@@ -10,6 +10,7 @@ import type {
   CalibrationLevel,
   Capability,
   CapabilityExpectation,
+  Contention,
   Evidence,
   Expectation,
   FactExpectation,
@@ -100,6 +101,13 @@ const PAIRS: Pair[] = [
     at: '/$defs/measuredMetric',
     keys: { status: true, value: true, unit: true, samples: true, cv: true, rounds: true, interval: true, speedupInterval: true, min: true, max: true, baseline: true, speedup: true, threshold: true, notes: true } satisfies Keys<MeasuredMetric>,
     required: { status: true, value: true, unit: true, samples: true, cv: true, min: true, max: true } satisfies Req<MeasuredMetric>,
+  },
+  {
+    name: 'Contention',
+    schema: 'report',
+    at: '/properties/contention',
+    keys: { loadavg: true, cpuPressureSomeAvg10: true, stealPercent: true, runnable: true, level: true } satisfies Keys<Contention>,
+    required: { loadavg: true, cpuPressureSomeAvg10: true, stealPercent: true, runnable: true, level: true } satisfies Req<Contention>,
   },
   {
     name: 'MeasuredMetric.baseline',

@@ -89,7 +89,10 @@ test('on a live host, calibration runs after detection and its verdicts are merg
   const r = buildReport(host, run, { probes: ['cal'], calibrate: 'quick', redact: true });
   assertValidReport(r);
   assert.equal(r.capabilities['good.thing'], { advertised: true, usable: true, effective: true, evidence: ['test', 'speedup 4 ≥ 2'] });
-  assert.equal(r.findings.map((f) => f.code), ['GOOD_FAST']);
+  // CALIBRATION_CONTENTION comes with a busy machine (the shared test machine may be one).
+  assert.equal(r.findings.map((f) => f.code).filter((c) => c !== 'CALIBRATION_CONTENTION'), ['GOOD_FAST']);
+  assert.ok(r.contention && ['low', 'moderate', 'high', 'unknown'].includes(r.contention.level), 'calibration reports contention');
+  assert.is(r.findings.some((f) => f.code === 'CALIBRATION_CONTENTION'), r.contention!.level === 'high');
 });
 
 test('Ctrl-C during calibration keeps what was already measured and marks the run incomplete', async () => {
