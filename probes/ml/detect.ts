@@ -55,15 +55,21 @@ const LOAD_SCRIPT =
 /** Timeout of the load attempt: libtensorflow is large, but a loader that takes longer is broken. */
 const LOAD_TIMEOUT_MS = 10_000;
 
-/** The tfjs packages of hwprobe's install: umbrella and optional binding from its own search paths, core and backend-cpu as the umbrella resolves them. */
-async function findPackages(host: Host, searchPaths: readonly string[]): Promise<Partial<Record<PackageKey, InstalledPackage>>> {
+/**
+ * The tfjs packages of an install, from its search paths. hwprobe depends on core and the cpu and
+ * wasm backends directly; an umbrella @tensorflow/tfjs (a project's, or tfjs-node's) may nest its own
+ * core and backend-cpu, found from the umbrella's directory when the search paths have none.
+ */
+export async function findPackages(host: Host, searchPaths: readonly string[]): Promise<Partial<Record<PackageKey, InstalledPackage>>> {
   const platform = host.info().platform;
-  const [tfjs, wasm, node] = await Promise.all(
-    (['tfjs', 'wasm', 'node'] as const).map((k) => findPackage(host, TFJS_PACKAGES[k], searchPaths)),
+  const [tfjs, core, cpu, wasm, node] = await Promise.all(
+    (['tfjs', 'core', 'cpu', 'wasm', 'node'] as const).map((k) => findPackage(host, TFJS_PACKAGES[k], searchPaths)),
   );
-  const fromTfjs = tfjs ? nodeModulesPaths(tfjs.dir, platform) : searchPaths;
-  const [core, cpu] = await Promise.all((['core', 'cpu'] as const).map((k) => findPackage(host, TFJS_PACKAGES[k], fromTfjs)));
-  return { tfjs, core, cpu, wasm, node };
+  const fromTfjs = tfjs ? nodeModulesPaths(tfjs.dir, platform) : [];
+  const [nestedCore, nestedCpu] = await Promise.all(
+    (['core', 'cpu'] as const).map((k) => ((k === 'core' ? core : cpu) ? undefined : findPackage(host, TFJS_PACKAGES[k], fromTfjs))),
+  );
+  return { tfjs, core: core ?? nestedCore, cpu: cpu ?? nestedCpu, wasm, node };
 }
 
 /** The addon and libtensorflow of an installed tfjs-node, and the load attempt. */

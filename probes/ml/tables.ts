@@ -1,6 +1,6 @@
 /** The ML probe's vocabularies: the tfjs packages it looks for and the backends it measures. */
 
-/** The tfjs packages hwprobe reads (its own install: dependencies and the optional native binding). */
+/** The tfjs packages the probe reads: hwprobe depends on core and the cpu and wasm backends, tfjs-node is optional, the umbrella is read where a project has it. */
 export const TFJS_PACKAGES = {
   tfjs: '@tensorflow/tfjs',
   core: '@tensorflow/tfjs-core',

@@ -17,7 +17,7 @@ const require = createRequire(import.meta.url);
 /** tfjs-core with backend-cpu and backend-wasm registered (the wasm backend picks its SIMD binary here). */
 export async function loadTf(): Promise<TfCore> {
   const wasmMain = require.resolve('@tensorflow/tfjs-backend-wasm');
-  const cpuMain = createRequire(require.resolve('@tensorflow/tfjs')).resolve('@tensorflow/tfjs-backend-cpu');
+  const cpuMain = require.resolve('@tensorflow/tfjs-backend-cpu');
   const corePath = createRequire(wasmMain).resolve('@tensorflow/tfjs-core');
   if (createRequire(cpuMain).resolve('@tensorflow/tfjs-core') !== corePath) throw new Error('two tfjs-core installs: the test needs one');
   const tf = ((await import(pathToFileURL(corePath).href)) as { default: TfCore }).default;
