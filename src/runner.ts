@@ -89,10 +89,11 @@ export async function runProbes(host: Host, probes: readonly Probe[], opts: RunO
     const peer = async (id: string) => (id === probe.id ? undefined : (await pending.get(id), peers[id]));
     const ctx = { signal: ctl.signal, calibrate: opts.calibrate, peers, peer, progress: emit };
     let report: ProbeReport;
+    const timeoutMs = Math.max(opts.timeoutMs, probe.minTimeoutMs ?? 0);
     try {
       const r = await withDeadline(
         Promise.resolve().then(() => (opts.timings ? probeScope.run(probe.id, () => probe.detect(host, ctx)) : probe.detect(host, ctx))),
-        opts.timeoutMs,
+        timeoutMs,
         opts.signal,
         ctl,
       );
@@ -104,7 +105,7 @@ export async function runProbes(host: Host, probes: readonly Probe[], opts: RunO
           durationMs,
           facts: {},
           evidence: [],
-          error: r === TIMEOUT ? `no result within ${opts.timeoutMs} ms` : 'interrupted',
+          error: r === TIMEOUT ? `no result within ${timeoutMs} ms` : 'interrupted',
         };
       } else {
         detections[probe.id] = r;

@@ -174,6 +174,11 @@ export interface Probe {
   vocabulary: ProbeVocabulary;
   /** Ids of probes whose detection this one reads through ctx.peers. */
   after?: string[];
+  /**
+   * The least detection deadline this probe needs, in ms; the runner gives it at least this even
+   * under a shorter `--timeout` (the frameworks probe: heavy Python imports take 10 s on a busy machine).
+   */
+  minTimeoutMs?: number;
   detect(host: Host, ctx: ProbeContext): Promise<Detection>;
   /** Real machine only, one probe at a time; ctx.peers holds every probe's detection by then. */
   calibrate?(ctx: ProbeContext, d: Detection): Promise<Calibration>;

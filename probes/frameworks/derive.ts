@@ -1,6 +1,6 @@
 /** Capabilities and findings that join what the frameworks report with what the hardware offers. Pure. */
 import type { Capability, Finding } from '../../src/types.js';
-import type { InterpreterReport } from './interpreters.js';
+import { DEFAULT_BUDGET, type InterpreterReport } from './interpreters.js';
 import type { BlasInfo, NumpySimd, PackageReport } from './parse.js';
 import { PY_PACKAGES, type PyPackage } from './script.js';
 import { finding } from './findings.js';
@@ -10,6 +10,7 @@ import {
   MKL_CBWR,
   MKL_INSTRUCTIONS,
   NUMPY_FEATURES,
+  ONEDNN_ISA,
   OPENBLAS_CORES,
   SIMD_TIERS,
   providerId,
@@ -41,6 +42,10 @@ export interface EnvEntry {
   effect: string;
   /** the SIMD tier the variable limits its library to, when it names one */
   limit?: SimdTier;
+  /** what the inspected stacks themselves say about it (numpy's warning, the core OpenBLAS reports, torch's capability) */
+  outcome?: string;
+  /** true when the stack that reads it rejects or ignores this value */
+  ignored?: boolean;
   /** for CUDA_VISIBLE_DEVICES: the GPUs each framework reports */
   frameworks?: Record<string, number>;
 }
@@ -64,11 +69,12 @@ export interface Derived {
 const STATUS_RANK: Record<PackageReport['status'], number> = {
   ok: 0,
   error: 1,
-  hung: 2,
-  crashed: 3,
-  found: 4,
-  absent: 5,
-  'not-inspected': 6,
+  cut: 2,
+  hung: 3,
+  crashed: 4,
+  found: 5,
+  absent: 6,
+  'not-inspected': 7,
 };
 
 /** The label an interpreter goes by in messages. */
@@ -110,7 +116,8 @@ function envLimit(name: FrameworkEnvName, value: string, family: HardwareView['f
   if (family !== 'x86') return undefined;
   if (name === 'MKL_ENABLE_INSTRUCTIONS') return MKL_INSTRUCTIONS[v.toUpperCase()];
   if (name === 'MKL_CBWR') return MKL_CBWR[v.split(',')[0].trim().toUpperCase()];
-  if (name === 'ATEN_CPU_CAPABILITY') return ATEN_CAPABILITY[v.toLowerCase()];
+  if (name === 'ATEN_CPU_CAPABILITY') return ATEN_CAPABILITY[v];
+  if (name === 'ONEDNN_MAX_CPU_ISA') return ONEDNN_ISA[v.toUpperCase()];
   return undefined;
 }
 
@@ -120,9 +127,64 @@ const ENV_FRAMEWORK: Partial<Record<FrameworkEnvName, string>> = {
   MKL_ENABLE_INSTRUCTIONS: 'Intel MKL',
   MKL_CBWR: 'Intel MKL',
   ATEN_CPU_CAPABILITY: 'PyTorch',
+  ONEDNN_MAX_CPU_ISA: 'oneDNN',
 };
 
+/** The inspected stacks that contain Intel MKL: numpy on an MKL BLAS, torch built with MKL. */
+export function mklUsers(interps: readonly InterpreterReport[]): string[] {
+  const out: string[] = [];
+  for (const i of interps) {
+    const np = i.packages.numpy;
+    if (np.status === 'ok' && (np.blas as BlasInfo | null | undefined)?.library === 'mkl') out.push(`numpy ${np.version} in ${label(i)} (its BLAS is MKL)`);
+    const t = i.packages.torch;
+    if (t.status === 'ok' && t.mkl === true) out.push(`torch ${t.version} in ${label(i)} (torch's own MKL)`);
+  }
+  return out;
+}
+
+/** The SIMD variables that limit nothing unless an inspected stack reads them (OPENBLAS_CORETYPE is not one: OpenBLAS is everywhere). */
+const STEERED: ReadonlySet<FrameworkEnvName> = new Set(['MKL_ENABLE_INSTRUCTIONS', 'MKL_CBWR', 'MKL_DEBUG_CPU_TYPE', 'ATEN_CPU_CAPABILITY', 'ONEDNN_MAX_CPU_ISA']);
+
+/** Which inspected stacks a SIMD variable steers, for `affects`; an empty list: none of them. */
+function steered(name: FrameworkEnvName, interps: readonly InterpreterReport[]): string[] {
+  const ok = (i: InterpreterReport, p: PyPackage) => i.packages[p].status === 'ok';
+  if (name === 'MKL_ENABLE_INSTRUCTIONS' || name === 'MKL_CBWR' || name === 'MKL_DEBUG_CPU_TYPE') return mklUsers(interps);
+  if (name === 'ATEN_CPU_CAPABILITY') return interps.filter((i) => ok(i, 'torch')).map((i) => `torch ${i.packages.torch.version} in ${label(i)}`);
+  if (name === 'ONEDNN_MAX_CPU_ISA')
+    return interps.flatMap((i) => (['torch', 'tensorflow'] as const).filter((p) => ok(i, p)).map((p) => `${p} ${i.packages[p].version} in ${label(i)}`));
+  if (name === 'OPENBLAS_CORETYPE')
+    return interps.filter((i) => ok(i, 'numpy') && (i.packages.numpy.blas as BlasInfo | null | undefined)?.library === 'openblas').map((i) => `numpy in ${label(i)}`);
+  return [];
+}
+
+/** numpy's own messages about a NPY_* variable (its ImportWarning, or the error that stopped its import), per interpreter. */
+function numpySays(name: string, interps: readonly InterpreterReport[]): Array<{ where: string; refused: boolean; text: string }> {
+  const out: Array<{ where: string; refused: boolean; text: string }> = [];
+  for (const i of interps) {
+    const np = i.packages.numpy;
+    const where = `numpy${np.version ? ` ${np.version}` : ''} (${label(i)})`;
+    if (np.status === 'error' && np.error?.includes(name)) out.push({ where, refused: true, text: np.error });
+    for (const w of Array.isArray(np.warnings) ? (np.warnings as string[]) : []) if (w.includes(name)) out.push({ where, refused: false, text: w });
+  }
+  return out;
+}
+
+/** One line of a multi-line library message. */
+const oneLine = (t: string) => t.replace(/\s*\n\s*/g, ' ').trim();
+
 const hidesAllGpus = (v: string) => ['', '-1', 'NoDevFiles'].includes(v.trim());
+
+/** The thread counts the stacks themselves report: numpy's BLAS (threadpoolctl or openblas_get_num_threads) and torch.get_num_threads(). */
+export function stackThreads(interps: readonly InterpreterReport[]): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  for (const i of interps) {
+    const blas = i.packages.numpy.blas as BlasInfo | null | undefined;
+    if (i.packages.numpy.status === 'ok' && typeof blas?.threads === 'number') out.push([`${blas.library ?? 'BLAS'} in numpy (${label(i)})`, blas.threads]);
+    const t = i.packages.torch;
+    if (t.status === 'ok' && typeof t.numThreads === 'number') out.push([`torch (${label(i)})`, t.numThreads]);
+  }
+  return out;
+}
 
 /** The mask and override variables that are set, with their effects. */
 export function envEntries(env: (n: string) => string | undefined, family: HardwareView['family'], interps: readonly InterpreterReport[]): EnvEntry[] {
@@ -134,6 +196,43 @@ export function envEntries(env: (n: string) => string | undefined, family: Hardw
     const e: EnvEntry = { variable: name, value, kind: row.kind, effect: row.effect };
     const limit = envLimit(name, value, family);
     if (limit) e.limit = limit;
+    if (name === 'ATEN_CPU_CAPABILITY' && family === 'x86' && !limit) {
+      e.ignored = true;
+      const seen = interps.filter((i) => i.packages.torch.status === 'ok').map((i) => `torch ${i.packages.torch.version} (${label(i)}) runs ${i.packages.torch.cpuCapability ?? 'its default'}`);
+      e.outcome = `torch accepts only ${Object.keys(ATEN_CAPABILITY).join(', ')} (case-sensitive) and ignores ${JSON.stringify(value)} with a warning${seen.length ? `: ${seen.join('; ')}` : ''}`;
+    }
+    if (name === 'OPENBLAS_CORETYPE') {
+      const cores = interps.flatMap((i) => {
+        const b = i.packages.numpy.status === 'ok' ? (i.packages.numpy.blas as BlasInfo | null | undefined) : undefined;
+        return b?.library === 'openblas' && b.coretype ? [{ where: `OpenBLAS${b.version ? ` ${b.version}` : ''} (numpy in ${label(i)})`, core: b.coretype }] : [];
+      });
+      if (cores.length) {
+        e.outcome = cores.map((c) => `${c.where} reports core ${c.core}`).join('; ');
+        // OpenBLAS prints "Core not found" for a name it does not know and detects the CPU itself.
+        if (cores.every((c) => c.core.toLowerCase() !== value.trim().toLowerCase())) e.ignored = true;
+      } else if (!OPENBLAS_CORES[value.trim().toLowerCase()]) e.outcome = `${value} is not an OpenBLAS core name (OpenBLAS would say "Core not found" and detect the CPU itself)`;
+    }
+    if (name === 'NPY_DISABLE_CPU_FEATURES' || name === 'NPY_ENABLE_CPU_FEATURES') {
+      const said = numpySays(name, interps);
+      if (said.length) e.outcome = said.map((x) => `${x.where} ${x.refused ? 'refuses to import' : 'warns'}: ${oneLine(x.text)}`).join('; ');
+      // numpy refuses what it cannot disable (baseline features: an import error; features it does
+      // not dispatch: an ImportWarning). The variable took effect only where a dispatch target it
+      // names (disable) or leaves out (enable) is now not found.
+      const listed = new Set(value.split(/[\s,]+/).filter(Boolean).map((x) => x.toUpperCase()));
+      const tookEffect = interps.some((i) => {
+        const simd = i.packages.numpy.status === 'ok' ? (i.packages.numpy.simd as NumpySimd | null | undefined) : null;
+        return !!simd && simd.notFound.some((f) => (name === 'NPY_DISABLE_CPU_FEATURES' ? listed.has(f) : !listed.has(f)));
+      });
+      if (said.length && !tookEffect) e.ignored = true;
+    }
+    const users = STEERED.has(name) ? steered(name, interps) : null;
+    if (users && !users.length) e.outcome = [e.outcome, `no inspected stack reads it (${name.startsWith('MKL_') ? 'none contains Intel MKL' : `no ${ENV_FRAMEWORK[name] ?? name} user among the inspected packages`})`]
+        .filter(Boolean)
+        .join('; ');
+    if (e.kind === 'threads') {
+      const reported = stackThreads(interps);
+      if (reported.length) e.outcome = reported.map(([src, n]) => `${src} reports ${n} threads`).join('; ');
+    }
     if (name === 'CUDA_VISIBLE_DEVICES') {
       e.effect = hidesAllGpus(value) ? 'hides every NVIDIA GPU from CUDA frameworks' : `CUDA frameworks see only devices ${value}`;
       const seen: Record<string, number> = {};
@@ -178,8 +277,8 @@ function firstOk(interps: readonly InterpreterReport[], name: PyPackage): Interp
   return interps.find((i) => i.packages[name].status === 'ok');
 }
 
-/** Builds the probe's capabilities and findings. */
-export function derive(interps: readonly InterpreterReport[], env: (n: string) => string | undefined, hw: HardwareView): Derived {
+/** Builds the probe's capabilities and findings. `slowMs`: an import slower than this is reported (FRAMEWORK_IMPORT_SLOW). */
+export function derive(interps: readonly InterpreterReport[], env: (n: string) => string | undefined, hw: HardwareView, slowMs = DEFAULT_BUDGET.slowMs): Derived {
   const capabilities: Record<string, Capability> = {};
   const findings: Finding[] = [];
   const entries = envEntries(env, hw.family, interps);
@@ -192,23 +291,32 @@ export function derive(interps: readonly InterpreterReport[], env: (n: string) =
     if (i.python?.version.startsWith('2.')) findings.push(finding('FRAMEWORK_PYTHON2', { interpreter: label(i), version: i.python.version }));
     for (const name of PY_PACKAGES) {
       const p = i.packages[name];
-      if (p.status === 'error' || p.status === 'hung' || p.status === 'crashed')
+      if (p.status === 'error' || p.status === 'hung' || p.status === 'cut' || p.status === 'crashed')
         findings.push(finding('FRAMEWORK_IMPORT_FAILED', { package: name, interpreter: label(i), status: p.status, error: p.error ?? null }));
+      else if (p.status === 'ok' && typeof p.ms === 'number' && p.ms > slowMs)
+        findings.push(finding('FRAMEWORK_IMPORT_SLOW', { package: name, interpreter: label(i), ms: p.ms, slowMs }));
     }
+  }
+
+  // Variables the stack that reads them rejects or ignores: said once, with the stack's own answer.
+  for (const e of entries) {
+    if (!e.ignored) continue;
+    flagged.add(e.variable);
+    findings.push(finding('FRAMEWORK_ENV_IGNORED', { variable: e.variable, value: e.value, outcome: e.outcome ?? null }));
   }
 
   // SIMD limits set in the environment, against the CPU's tier.
   for (const e of entries) {
-    if (!e.limit || !cpuTier || !hw.family) continue;
+    if (!e.limit || !cpuTier || !hw.family || e.ignored) continue;
     const li = tierIndex(hw.family, e.limit);
     const ci = tierIndex(hw.family, cpuTier);
     if (li < 0 || ci < 0 || li === ci) continue;
     const framework = ENV_FRAMEWORK[e.variable] ?? e.variable;
-    let affects: string | null = null;
-    if (e.variable === 'OPENBLAS_CORETYPE') {
-      const users = interps.filter((i) => (i.packages.numpy.blas as BlasInfo | null | undefined)?.library === 'openblas');
-      affects = users.length ? `numpy in ${users.map(label).join('; ')}` : 'any OpenBLAS started from this environment; no inspected numpy loads OpenBLAS';
-    }
+    const users = steered(e.variable, interps);
+    // OpenBLAS is loaded by many programs beyond the inspected numpy, so its limit is reported anyway;
+    // the others only when an inspected stack reads them (an MKL variable with no MKL anywhere limits nothing).
+    if (STEERED.has(e.variable) && !users.length) continue;
+    const affects = users.length ? users.join('; ') : 'any OpenBLAS started from this environment; no inspected numpy loads OpenBLAS';
     flagged.add(e.variable);
     findings.push(
       finding(
@@ -228,7 +336,17 @@ export function derive(interps: readonly InterpreterReport[], env: (n: string) =
       const masked = simd.notFound.filter((f) => NUMPY_FEATURES[f]?.every((fl) => hw.flags!.has(fl)));
       if (masked.length) {
         const npyMask = i.python?.env.NPY_DISABLE_CPU_FEATURES ?? env('NPY_DISABLE_CPU_FEATURES');
-        if (npyMask !== undefined) flagged.add('NPY_DISABLE_CPU_FEATURES');
+        const npyOnly = i.python?.env.NPY_ENABLE_CPU_FEATURES ?? env('NPY_ENABLE_CPU_FEATURES');
+        const listed = (v: string | undefined) => new Set((v ?? '').split(/[\s,]+/).filter(Boolean).map((x) => x.toUpperCase()));
+        const disabled = masked.filter((f) => listed(npyMask).has(f));
+        const notEnabled = npyOnly !== undefined ? masked.filter((f) => !listed(npyOnly).has(f)) : [];
+        const causes: string[] = [];
+        if (disabled.length) causes.push(`NPY_DISABLE_CPU_FEATURES=${npyMask} disables ${disabled.join(' ')}`);
+        if (notEnabled.length) causes.push(`NPY_ENABLE_CPU_FEATURES=${npyOnly} enables only what it lists, not ${notEnabled.join(' ')}`);
+        const unexplained = masked.filter((f) => !disabled.includes(f) && !notEnabled.includes(f));
+        if (unexplained.length) causes.push(`numpy does not detect ${unexplained.join(' ')}, which the CPU flags advertise (the OS may not enable them)`);
+        if (disabled.length) flagged.add('NPY_DISABLE_CPU_FEATURES');
+        if (notEnabled.length) flagged.add('NPY_ENABLE_CPU_FEATURES');
         findings.push(
           finding(
             'FRAMEWORK_SIMD_BELOW_CPU',
@@ -236,10 +354,7 @@ export function derive(interps: readonly InterpreterReport[], env: (n: string) =
               framework: `numpy ${np.version} (${label(i)})`,
               limit: simd.found.filter((f) => !masked.includes(f)).at(-1) ?? simd.baseline.at(-1) ?? 'its baseline',
               cpuTier: cpuTier ?? 'this',
-              cause:
-                npyMask !== undefined
-                  ? `NPY_DISABLE_CPU_FEATURES=${npyMask} disables ${masked.join(' ')}`
-                  : `numpy does not detect ${masked.join(' ')}, which the CPU flags advertise (the OS may not enable them)`,
+              cause: causes.join('; '),
               features: masked.join(' '),
               affects: null,
             },
@@ -268,23 +383,22 @@ export function derive(interps: readonly InterpreterReport[], env: (n: string) =
     }
   }
 
-  // Thread pools larger than the CPUs this process may use.
+  // Thread pools larger than the CPUs this process may use. The stacks' own counts decide: OpenBLAS,
+  // for one, caps OPENBLAS_NUM_THREADS/OMP_NUM_THREADS at the CPUs it sees, so OMP_NUM_THREADS=8
+  // gives 2 threads on 2 CPUs (issue 14). A variable is the evidence only when no stack reports a count.
   if (hw.usableCpus !== null) {
-    const sources: Array<[string, number | null]> = [];
-    for (const name of ['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS'] as const) {
-      const v = env(name);
-      if (v !== undefined) sources.push([`${name}=${v}`, Number.parseInt(v.split(',')[0], 10)]);
-    }
-    for (const i of interps) {
-      const blas = i.packages.numpy.blas as BlasInfo | null | undefined;
-      if (i.packages.numpy.status === 'ok' && blas?.threads != null) sources.push([`${blas.library ?? 'BLAS'} in numpy (${label(i)})`, blas.threads]);
-      const t = i.packages.torch;
-      if (t.status === 'ok' && typeof t.numThreads === 'number') sources.push([`torch (${label(i)})`, t.numThreads]);
-    }
+    const threadVars = entries.filter((e) => e.kind === 'threads').map((e) => `${e.variable}=${e.value}`);
+    const reported = stackThreads(interps);
+    const sources: Array<[string, number]> = reported.length
+      ? reported
+      : entries.filter((e) => e.kind === 'threads').map((e) => [`${e.variable}=${e.value}`, Number.parseInt(e.value.split(',')[0], 10)]);
     for (const [source, threads] of sources) {
-      if (threads === null || !Number.isFinite(threads) || threads <= hw.usableCpus) continue;
-      if (source.includes('_NUM_THREADS=')) flagged.add(source.split('=')[0]);
-      findings.push(finding('THREADS_ABOVE_QUOTA', { source, threads, usableCpus: hw.usableCpus }));
+      if (!Number.isFinite(threads) || threads <= hw.usableCpus) continue;
+      if (!reported.length) flagged.add(source.split('=')[0]);
+      else for (const v of threadVars) flagged.add(v.split('=')[0]);
+      findings.push(
+        finding('THREADS_ABOVE_QUOTA', { source, threads, usableCpus: hw.usableCpus, variables: threadVars.join(' ') || null }, { evidence: reported.length ? [`${source}: ${threads} threads (its own report)`] : [`no inspected stack reports its thread count; ${source}`] }),
+      );
     }
   }
 
@@ -380,10 +494,10 @@ export function derive(interps: readonly InterpreterReport[], env: (n: string) =
     }
   }
 
-  // Every other variable that is set, named with its effect.
+  // Every other variable that is set, named with its effect and what the stacks say about it.
   for (const e of entries) {
     if (flagged.has(e.variable)) continue;
-    findings.push(finding('FRAMEWORK_ENV_OVERRIDE', { variable: e.variable, value: e.value, effect: e.effect }));
+    findings.push(finding('FRAMEWORK_ENV_OVERRIDE', { variable: e.variable, value: e.value, effect: e.effect, outcome: e.outcome ?? null }));
   }
 
   return { env: entries, summary: summarize(interps), capabilities, findings };

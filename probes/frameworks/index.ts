@@ -41,19 +41,21 @@ export async function detectFrameworks(
   const linux = host.info().platform === 'linux';
   // The CPU level and the usable CPU count are read here with the cpu and environment probes' own
   // parsers rather than waited for: the interpreters then start with the other probes, not after them.
+  const resourcesP = detectResources(host, new Trail());
   const [interpreters, nvidiaText, onnx, cpuinfo, resources] = await Promise.all([
-    inspectInterpreters(host, evidence, ctx.signal, budget),
+    // Import runs at once: the CPUs this process may use (cgroup quota, cpuset), at least one.
+    resourcesP.then((r) => inspectInterpreters(host, evidence, ctx.signal, budget, Math.max(1, Math.floor(r.usableCpus ?? host.info().availableParallelism)))),
     linux ? host.readFile(NVIDIA_VERSION) : Promise.resolve(undefined),
     onnxruntimeNode(host, evidence),
     linux ? host.readFile('/proc/cpuinfo') : Promise.resolve(undefined),
-    detectResources(host, new Trail()),
+    resourcesP,
   ]);
   const nvidiaDriver = linux ? (nvidiaText === undefined ? null : parseNvidiaVersion(nvidiaText)) : undefined;
   if (linux) evidence.push({ source: NVIDIA_VERSION, ok: nvidiaText !== undefined, detail: nvidiaDriver ?? 'no NVIDIA driver loaded' });
   const cpu = cpuinfo !== undefined ? cpuinfoView(cpuinfo, host.info().arch) : { family: null, tier: null, flags: null, sources: [] };
   evidence.push({ source: 'CPU level', ok: cpu.tier !== null, detail: cpu.tier ?? (linux ? 'unknown' : `not read on ${host.info().platform}: SIMD limits are not compared with the CPU`) });
   const hw: HardwareView = { ...cpu, usableCpus: resources.usableCpus, nvidiaDriver };
-  const d = derive(interpreters, (n) => host.env(n), hw);
+  const d = derive(interpreters, (n) => host.env(n), hw, budget.slowMs);
   // The ml probe is read last, so the interpreters did not wait for it.
   const ml = ctx.peer ? await ctx.peer('ml') : ctx.peers.ml;
   const tfjs = tfjsSummary(ml);
@@ -73,11 +75,18 @@ export async function detectFrameworks(
   };
 }
 
+/**
+ * The frameworks probe's own deadline: the interpreter inspection's total budget and a margin to
+ * build the result, so a slow heavy import is reported with its time instead of the probe timing out.
+ */
+export const FRAMEWORKS_DEADLINE_MS = DEFAULT_BUDGET.totalMs + 2000;
+
 /** The frameworks probe. Calibration (numpy matmul, with and without the masks) is loaded only when it runs. */
 export const frameworksProbe: Probe = {
   id: 'frameworks',
   title: 'Frameworks',
   vocabulary: frameworksVocabulary,
+  minTimeoutMs: FRAMEWORKS_DEADLINE_MS,
   detect: (host, ctx) => detectFrameworks(host, ctx),
   async calibrate(ctx: ProbeContext, d: Detection): Promise<Calibration> {
     const { calibrateFrameworks } = await import('./calibrate.js');

@@ -1,26 +1,37 @@
 /**
- * Finding the Python interpreters deploys use and inspecting each through Host.exec: a first run
- * per distinct interpreter (its identity, numpy, and which heavy frameworks are installed), then one
- * run per heavy framework found, all in parallel.
+ * Finding the Python interpreters deploys use and inspecting each through Host.exec: an identity run
+ * per candidate (version, prefix, which packages are installed; no imports), then, per distinct
+ * interpreter, one run per package found, under a concurrency cap, each with its own budget.
  */
 import { posix, win32 } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Evidence } from '../../src/types.js';
 import type { ExecResult, Host } from '../../src/host/host.js';
 import { PY_CANDIDATES, FRAMEWORK_ENV } from './tables.js';
 import { PY_INSPECT, PY_PACKAGES, type PyPackage } from './script.js';
+import { inspectArgsV1 } from './replay-v1.js';
 import { parseInspection, type Inspection, type PackageReport, type PythonInfo, type RunStatus } from './parse.js';
 
-/** Time budgets: the first run, and the whole inspection (the runner's default probe deadline is 10 s). */
+/**
+ * Time budgets. Each run has its own timeout, counted from when it starts (time queued behind the
+ * concurrency cap is not charged to it), and the whole inspection has a total, so a slow import is
+ * reported slow with its time, a hang costs its own budget, and the probe still ends in bounded time.
+ */
 export interface InspectBudget {
-  firstRunMs: number;
+  /** an interpreter's identity run (no imports: version, prefix, which packages are installed) */
+  identityMs: number;
+  /** one package's import run. tensorflow took 7.4–11 s to import on a busy 2-core VM (issue 12), so 20 s */
+  importMs: number;
+  /** the whole inspection; what has not started by then is not inspected, what is still importing is `cut` */
   totalMs: number;
+  /** an import that took longer than this is reported slow (FRAMEWORK_IMPORT_SLOW) */
+  slowMs: number;
+  /** stdout cap of each run (Host.exec kills a child past it) */
+  maxBytes: number;
 }
 
-/** Default budgets; a framework that takes longer to import is reported `hung`. */
-export const DEFAULT_BUDGET: InspectBudget = { firstRunMs: 4000, totalMs: 8500 };
-
-/** What the first run imports; everything else is only located there and imported in a run of its own. */
-const FIRST_RUN_IMPORTS: readonly PyPackage[] = ['numpy'];
+/** Default budgets; the probe's own deadline (FRAMEWORKS_DEADLINE_MS) leaves room after totalMs. */
+export const DEFAULT_BUDGET: InspectBudget = { identityMs: 5000, importMs: 20_000, totalMs: 28_000, slowMs: 3000, maxBytes: 1 << 20 };
 
 /** Extra environment for every interpreter run: Python ≥ 3.11 then never puts the current directory on sys.path (the script also drops it). */
 export const PY_ENV = { PYTHONSAFEPATH: '1' } as const;
@@ -29,8 +40,8 @@ export const PY_ENV = { PYTHONSAFEPATH: '1' } as const;
 const MASK_NAMES = Object.keys(FRAMEWORK_ENV);
 
 /** The argv of an inspection run. */
-export function inspectArgs(imports: readonly string[], locate: readonly string[]): string[] {
-  return ['-c', PY_INSPECT, imports.join(','), locate.join(','), ...MASK_NAMES];
+export function inspectArgs(nonce: string, imports: readonly string[], locate: readonly string[]): string[] {
+  return ['-c', PY_INSPECT, nonce, imports.join(','), locate.join(','), ...MASK_NAMES];
 }
 
 /** One interpreter, as reported in facts.python. */
@@ -56,7 +67,11 @@ function pathApi(host: Host) {
   return host.info().platform === 'win32' ? win32 : posix;
 }
 
-/** The first `dir/name` on the absolute entries of PATH that exists (empty and relative entries are skipped, as NodeHost.exec does). */
+/**
+ * The first `dir/name` on the absolute entries of PATH that exists (empty and relative entries are
+ * skipped, as NodeHost.exec does). A dangling symlink is passed over, as the shell, env(1) and Node
+ * do, so the interpreter inspected is the one a deploy would run.
+ */
 export async function whichVia(host: Host, name: string): Promise<string | undefined> {
   const p = pathApi(host);
   const pathVar = host.env('PATH');
@@ -66,7 +81,10 @@ export async function whichVia(host: Host, name: string): Promise<string | undef
     if (!dir || !p.isAbsolute(dir)) continue;
     for (const n of names) {
       const c = p.join(dir, n);
-      if (await host.exists(c)) return c;
+      if (!(await host.exists(c))) continue;
+      // Host.exists does not follow links; the resolved target must exist too.
+      if ((await host.readLink(c)) !== undefined && !(await host.exists(await realpathVia(host, c)))) continue;
+      return c;
     }
   }
   return undefined;
@@ -160,53 +178,103 @@ async function dedupe(host: Host, cands: Candidate[]): Promise<Array<{ path: str
   return [...groups.values()];
 }
 
-/** Runs the inspection script; bounded output, killed on timeout or when the probe is aborted. */
-function inspect(host: Host, path: string, imports: readonly string[], locate: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<ExecResult> {
-  return host.exec(path, inspectArgs(imports, locate), { timeoutMs, maxBytes: 1 << 20, env: { ...PY_ENV }, signal });
+/** Runs the inspection script; bounded output, killed on timeout or when the probe is aborted. No nonce: a replayed capture made before nonces. */
+function inspect(host: Host, path: string, nonce: string | undefined, imports: readonly string[], locate: readonly string[], timeoutMs: number, maxBytes: number, signal?: AbortSignal): Promise<ExecResult> {
+  const args = nonce ? inspectArgs(nonce, imports, locate) : inspectArgsV1(imports, locate);
+  return host.exec(path, args, { timeoutMs, maxBytes, env: { ...PY_ENV }, signal });
 }
 
-/** Finds and inspects every interpreter. Never throws for an interpreter's sake. */
+/** Runs `jobs` with at most `limit` at once, in order; each job starts only when a slot is free. */
+async function pool(jobs: Array<() => Promise<void>>, limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await jobs[next++]();
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, jobs.length)) }, worker));
+}
+
+/** One interpreter after its identity run, with the candidates that turned out to be it. */
+interface Found {
+  path: string;
+  invokedAs: string[];
+  ins: Inspection;
+  /** what later runs execute: the interpreter's own sys.executable (past pyenv shims), else the candidate */
+  run: string;
+}
+
+/**
+ * Finds and inspects every interpreter. Never throws for an interpreter's sake.
+ * `concurrency`: import runs at once. Imports are CPU-bound, so more than the usable CPUs would only
+ * stretch each one (two or three virtualenvs with torch and tensorflow starved each other, issue 12).
+ */
 export async function inspectInterpreters(
   host: Host,
   evidence: Evidence[],
   signal?: AbortSignal,
   budget: InspectBudget = DEFAULT_BUDGET,
+  concurrency = 1,
 ): Promise<InterpreterReport[]> {
   const t0 = Date.now();
+  const left = () => budget.totalMs - (Date.now() - t0);
+  // Recorded, so a replay reproduces the records of the run it captured. A capture without one was
+  // made before nonces: it is replayed with the script and run layout of then (replay-v1.ts).
+  const recorded = await host.call('frameworks.record-nonce', async () => randomBytes(12).toString('hex'));
+  const v1 = host.kind === 'replay' && recorded === undefined;
+  const nonce = v1 ? undefined : (recorded ?? randomBytes(12).toString('hex'));
+  const meta = { nonce, maxBytes: budget.maxBytes };
   const groups = await dedupe(host, await dropMacStub(host, await findCandidates(host, evidence), evidence));
-  const heavy = PY_PACKAGES.filter((x) => !FIRST_RUN_IMPORTS.includes(x));
+
+  // Identity runs: cheap (no imports), all at once. (Captures before nonces imported numpy in this run.)
+  const [firstImports, firstLocate] = v1 ? [['numpy'], PY_PACKAGES.filter((x) => x !== 'numpy')] : [[], PY_PACKAGES];
   const first = await Promise.all(
-    groups.map(async (g) => {
-      const r = await inspect(host, g.path, FIRST_RUN_IMPORTS, heavy, budget.firstRunMs, signal);
-      return { ...g, ins: parseInspection(r) };
-    }),
+    groups.map(async (g) => ({
+      ...g,
+      ins: parseInspection(await inspect(host, g.path, nonce, firstImports, firstLocate, Math.min(budget.identityMs, left()), budget.maxBytes, signal), meta),
+    })),
   );
 
-  // Two candidates that turned out to be one interpreter (same prefix, same real executable) are reported once.
-  const merged: Array<{ path: string; invokedAs: string[]; ins: Inspection }> = [];
+  // Candidates that are one interpreter (same real executable, same sys.prefix: pyenv's python3 and
+  // python shims) are inspected once.
+  const merged: Found[] = [];
   for (const f of first) {
     const py = f.ins.python;
     const twin = py && merged.find((m) => m.ins.python && m.ins.python.prefix === py.prefix && m.ins.python.realExecutable === py.realExecutable);
     if (twin) twin.invokedAs.push(...f.invokedAs);
-    else merged.push({ ...f, invokedAs: [...f.invokedAs] });
+    else {
+      const own = !v1 && py && pathApi(host).isAbsolute(py.executable) && (await host.exists(py.executable)) ? py.executable : f.path;
+      merged.push({ ...f, invokedAs: [...f.invokedAs], run: own });
+    }
   }
 
-  // Each heavy framework found gets a run of its own, all at once, within what is left of the budget.
-  const left = Math.max(0, budget.totalMs - (Date.now() - t0));
-  await Promise.all(
-    merged.flatMap((m) =>
-      heavy
-        .filter((name) => m.ins.packages[name].status === 'found')
-        .map(async (name) => {
-          if (left < 250) {
-            m.ins.packages[name] = { status: 'not-inspected', error: 'no time left in the probe budget' };
-            return;
-          }
-          const r = parseInspection(await inspect(host, m.path, [name], [], left, signal));
-          m.ins.packages[name] = r.packages[name].status === 'not-inspected' && r.detail ? { status: 'crashed', error: r.detail } : r.packages[name];
-        }),
-    ),
-  );
+  // One run per package found, package by package across interpreters (numpy everywhere first, heavy
+  // stacks last), so a slow stack delays only what comes after it and never the light ones.
+  const jobs: Array<() => Promise<void>> = [];
+  for (const name of PY_PACKAGES) {
+    for (const m of merged) {
+      if (m.ins.packages[name].status !== 'found') continue;
+      jobs.push(async () => {
+        const room = left();
+        if (room < 250 || signal?.aborted) {
+          m.ins.packages[name] = { status: 'not-inspected', error: `the inspection's ${budget.totalMs / 1000} s budget ran out before its turn` };
+          return;
+        }
+        const timeout = Math.min(budget.importMs, room);
+        const s0 = Date.now();
+        const raw = await inspect(host, m.run, nonce, [name], [], timeout, budget.maxBytes, signal);
+        const r = parseInspection(raw, meta);
+        const took = Date.now() - s0;
+        let rep = r.packages[name];
+        if (rep.status === 'not-inspected' && r.detail) rep = { status: 'crashed', error: r.detail };
+        if (rep.status === 'hung')
+          rep =
+            timeout < budget.importMs
+              ? { status: 'cut', ms: took, error: `still importing after ${took} ms when the inspection's ${budget.totalMs / 1000} s budget ran out: slow, not known to hang` }
+              : { status: 'hung', ms: took, error: `did not finish within its ${budget.importMs / 1000} s import budget` };
+        m.ins.packages[name] = rep;
+      });
+    }
+  }
+  await pool(jobs, concurrency);
 
   return merged.map((m) => {
     evidence.push({

@@ -1,6 +1,6 @@
 /** Parses what the inspection script printed into per-interpreter facts. Pure. */
 import type { ExecResult } from '../../src/host/host.js';
-import { PY_PACKAGES, SENTINEL, type PyPackage } from './script.js';
+import { PY_PACKAGES, sentinel, type PyPackage } from './script.js';
 
 /** The interpreter itself, as it describes itself. */
 export interface PythonInfo {
@@ -17,10 +17,11 @@ export interface PythonInfo {
 
 /**
  * How a package fared: imported (`ok`), not installed (`absent`), raised on import (`error`), the
- * process timed out (`hung`) or died (`crashed`) while importing it, or the script never got to it;
- * `found` (located, not imported) only between the first run and a package's own run.
+ * process ran past its own import budget (`hung`) or died (`crashed`) while importing it, the probe's
+ * total budget ran out while it was still importing (`cut`: slow, not known to hang), or the probe
+ * never got to it; `found` (located, not imported) only between the identity run and a package's own run.
  */
-export type PackageStatus = 'ok' | 'absent' | 'error' | 'hung' | 'crashed' | 'not-inspected' | 'found';
+export type PackageStatus = 'ok' | 'absent' | 'error' | 'hung' | 'cut' | 'crashed' | 'not-inspected' | 'found';
 
 /** numpy's SIMD support, in numpy.show_runtime() terms. */
 export interface NumpySimd {
@@ -84,14 +85,18 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
-/** The record lines of the script's stdout, in order; other lines (warnings, banners) are ignored. */
-export function records(stdout: string): Rec[] {
+/**
+ * The record lines of the script's stdout for this run's nonce, in order; other lines (warnings,
+ * banners, records forged without the nonce) are ignored.
+ */
+export function records(stdout: string, nonce?: string): Rec[] {
   const out: Rec[] = [];
+  const mark = sentinel(nonce);
   for (const line of stdout.split(/\r?\n/)) {
-    const i = line.indexOf(SENTINEL);
+    const i = line.indexOf(mark);
     if (i < 0) continue;
     try {
-      const v = JSON.parse(line.slice(i + SENTINEL.length)) as unknown;
+      const v = JSON.parse(line.slice(i + mark.length)) as unknown;
       if (v && typeof v === 'object' && !Array.isArray(v)) out.push(v as Rec);
     } catch {
       /* a line cut by a kill or interleaved output: skip it */
@@ -183,9 +188,20 @@ function lastLine(s: string): string | undefined {
   return l?.slice(0, 300);
 }
 
+/** "1 MiB", "64 KiB", "100 B". */
+export function byteSize(n: number): string {
+  return n >= 1 << 20 && n % (1 << 20) === 0 ? `${n / (1 << 20)} MiB` : n >= 1024 && n % 1024 === 0 ? `${n / 1024} KiB` : `${n} B`;
+}
+
+/** How a run was made: the nonce its records carry, the output cap it ran under. */
+export interface RunMeta {
+  nonce?: string;
+  maxBytes: number;
+}
+
 /** Interprets one run of the inspection script. */
-export function parseInspection(r: ExecResult): Inspection {
-  const recs = records(r.stdout);
+export function parseInspection(r: ExecResult, meta: RunMeta = { maxBytes: 1 << 20 }): Inspection {
+  const recs = records(r.stdout, meta.nonce);
   const py = recs.find((x) => x.section === 'python');
   const end = recs.find((x) => x.section === 'end');
   const begun = new Set(recs.filter((x) => x.section === 'begin').map((x) => x.name));
@@ -196,9 +212,12 @@ export function parseInspection(r: ExecResult): Inspection {
   if (status === 'ok' && !py) status = 'no-output';
   let detail: string | undefined;
   if (status === 'timeout') detail = 'timed out';
+  // Host.exec kills a child whose stdout passes the cap: say so rather than "killed by SIGKILL".
+  // (A string decoded from a cut UTF-8 sequence may be a few bytes shorter or longer than the cap.)
+  else if (r.truncated && Buffer.byteLength(r.stdout, 'utf8') >= meta.maxBytes - 4) detail = `stdout exceeded the ${byteSize(meta.maxBytes)} cap: the interpreter was killed`;
   else if (status === 'failed') detail = `${r.signal ? `killed by ${r.signal}` : `exit ${r.code}`}${lastLine(r.stderr) ? `: ${lastLine(r.stderr)}` : ''}`;
   else if (status === 'error') detail = r.error ?? lastLine(r.stderr);
-  else if (status === 'no-output') detail = `no ${SENTINEL.trim()} records on stdout${lastLine(r.stderr) ? `; stderr: ${lastLine(r.stderr)}` : ''}`;
+  else if (status === 'no-output') detail = `no ${sentinel(meta.nonce).trim()} records on stdout${lastLine(r.stderr) ? `; stderr: ${lastLine(r.stderr)}` : ''}`;
 
   const python: PythonInfo | null = py
     ? {

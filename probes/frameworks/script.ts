@@ -3,14 +3,20 @@
  * read from the current directory). Both are Python 2/3-compatible at the syntax level so that a
  * Python 2 on PATH answers with its version instead of a SyntaxError.
  *
- * Output protocol: every record is one line `__HWPROBE__ {json}` on stdout, flushed as it is
- * written. Anything else on stdout (a library's banner, warnings) is ignored, and a process that
+ * Output protocol: every record is one line `__HWPROBE_<nonce>__ {json}` on stdout, flushed as it
+ * is written. The nonce is new for each probe run (argv[1]), so a record printed by the inspected
+ * environment itself (a sitecustomize.py, a .pth file) cannot pass for one of ours. Anything else on stdout (a library's banner, warnings) is ignored, and a process that
  * hangs or crashes half-way still leaves the records it wrote, so the probe can say which import
  * hung. A `begin` record is written before each import for that reason.
  */
 
-/** The prefix of every record line. */
-export const SENTINEL = '__HWPROBE__ ';
+/** The prefix of every record line of a run with `nonce`; without one, the fixed prefix of captures made before nonces. */
+export function sentinel(nonce?: string): string {
+  return nonce ? `__HWPROBE_${nonce}__ ` : '__HWPROBE__ ';
+}
+
+/** A nonce: hex only, so it needs no quoting anywhere. */
+export const NONCE_RE = /^[0-9a-f]{8,64}$/;
 
 /** Packages inspected, in the order the script imports them (cheap and common first, heavy last). */
 export const PY_PACKAGES = ['numpy', 'onnxruntime', 'torch', 'jax', 'tensorflow'] as const;
@@ -20,22 +26,27 @@ export type PyPackage = (typeof PY_PACKAGES)[number];
 
 /**
  * Inspects one interpreter: version and prefix and the mask variables as the interpreter sees them;
- * then locates (find_spec, no import) the packages of argv[2] and imports and inspects those of argv[1].
- * argv: packages to import (comma-separated), packages to locate, then the mask variable names to echo.
- * The probe imports numpy in a first run and each heavy framework found in a run of its own, in parallel:
- * a hang costs one framework, and torch and tensorflow never share a process.
+ * then locates (find_spec, no import) the packages of argv[3] and imports and inspects those of argv[2].
+ * argv: the record nonce, packages to import (comma-separated), packages to locate, then the mask
+ * variable names to echo. The probe runs it once per interpreter with nothing to import (identity and
+ * which packages are installed), then once per package found, each in a process of its own: a hang
+ * costs one package, and torch and tensorflow never share a process.
  */
 export const PY_INSPECT = String.raw`
 import sys, os, json, time
 # python -c puts the current directory first on sys.path: never import from it.
 if sys.path and sys.path[0] in ('', '.'):
     del sys.path[0]
-S = '__HWPROBE__ '
+S = '__HWPROBE_%s__ ' % sys.argv[1]
 def emit(o):
     sys.stdout.write(S + json.dumps(o, sort_keys=True, default=str) + '\n')
     sys.stdout.flush()
 def err(e):
-    return ('%s: %s' % (type(e).__name__, e))[:300]
+    m = '%s: %s' % (type(e).__name__, e)
+    # numpy wraps the cause of a failed C-extension import in a long advice text that ends with it
+    if len(m) > 300:
+        m = m[:140] + ' ... ' + m[-155:]
+    return m
 def impl():
     try:
         return sys.implementation.name
@@ -45,7 +56,7 @@ exe = sys.executable or ''
 emit({'section': 'python', 'version': '%d.%d.%d' % tuple(sys.version_info[:3]), 'implementation': impl(),
       'executable': exe, 'realExecutable': os.path.realpath(exe) if exe else None,
       'prefix': sys.prefix, 'basePrefix': getattr(sys, 'base_prefix', sys.prefix),
-      'env': dict((k, os.environ[k]) for k in sys.argv[3:] if k in os.environ)})
+      'env': dict((k, os.environ[k]) for k in sys.argv[4:] if k in os.environ)})
 if sys.version_info[0] < 3:
     emit({'section': 'end', 'skipped': 'python 2 is not inspected'})
     sys.exit(0)
@@ -152,6 +163,10 @@ def torch_info():
         d['cpuCapability'] = None
     d['numThreads'] = torch.get_num_threads()
     try:
+        d['mkl'] = bool(torch.backends.mkl.is_available())
+    except Exception:
+        d['mkl'] = None
+    try:
         d['driverCuda'] = torch._C._cuda_getDriverVersion() if d['cuda'] else None
     except Exception as e:
         d['driverCuda'] = None
@@ -204,14 +219,18 @@ def tensorflow_info():
     return d
 
 QUIET = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, FutureWarning)
+def said(x):
+    # numpy refuses NPY_DISABLE/ENABLE_CPU_FEATURES entries with an ImportWarning ("During parsing
+    # environment variable: ..."): that is its answer to the mask, so it is kept.
+    return not issubclass(x.category, QUIET) or 'environment variable' in str(x.message)
 INSPECT = {'numpy': numpy_info, 'onnxruntime': onnxruntime_info, 'torch': torch_info, 'jax': jax_info, 'tensorflow': tensorflow_info}
-for name in [x for x in sys.argv[2].split(',') if x in INSPECT]:
+for name in [x for x in sys.argv[3].split(',') if x in INSPECT]:
     try:
         found = importlib.util.find_spec(name) is not None
         emit({'section': 'package', 'name': name, 'status': 'found' if found else 'absent'})
     except Exception as e:
         emit({'section': 'package', 'name': name, 'status': 'error', 'error': err(e)})
-for name in [x for x in sys.argv[1].split(',') if x in INSPECT]:
+for name in [x for x in sys.argv[2].split(',') if x in INSPECT]:
     try:
         spec = importlib.util.find_spec(name)
     except Exception as e:
@@ -230,7 +249,7 @@ for name in [x for x in sys.argv[1].split(',') if x in INSPECT]:
         except BaseException as e:
             rec = {'status': 'error', 'error': err(e)}
     rec.update({'section': 'package', 'name': name, 'ms': int((time.time() - t0) * 1000),
-                'warnings': [str(x.message)[:300] for x in w if not issubclass(x.category, QUIET)][:5]})
+                'warnings': [str(x.message)[:300] for x in w if said(x)][:5]})
     emit(rec)
 emit({'section': 'end'})
 `;

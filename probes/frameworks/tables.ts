@@ -104,11 +104,33 @@ export const MKL_CBWR: Readonly<Record<string, SimdTier>> = {
   AVX512_E1: 'x86-64-v4',
 };
 
-/** ATEN_CPU_CAPABILITY values on x86 → the tier PyTorch's vectorized CPU kernels are limited to. */
+/**
+ * ATEN_CPU_CAPABILITY values on x86 → the tier PyTorch's vectorized CPU kernels are limited to.
+ * Matched case-sensitively, as torch does (aten/src/ATen/native/DispatchStub.cpp compares with
+ * strcmp and warns "ignoring invalid value for ATEN_CPU_CAPABILITY" otherwise, staying on its default).
+ */
 export const ATEN_CAPABILITY: Readonly<Record<string, SimdTier>> = {
   default: 'x86-64',
   avx2: 'x86-64-v3',
   avx512: 'x86-64-v4',
+};
+
+/** ONEDNN_MAX_CPU_ISA values (oneDNN's dnnl_cpu_isa names, case-insensitive) → the tier oneDNN is limited to; ALL and DEFAULT do not limit. */
+export const ONEDNN_ISA: Readonly<Record<string, SimdTier>> = {
+  SSE41: 'x86-64-v2',
+  AVX: 'x86-64-v2',
+  AVX2: 'x86-64-v3',
+  AVX2_VNNI: 'x86-64-v3',
+  AVX2_VNNI_2: 'x86-64-v3',
+  AVX512_CORE: 'x86-64-v4',
+  AVX512_CORE_VNNI: 'x86-64-v4',
+  AVX512_CORE_BF16: 'x86-64-v4',
+  AVX512_CORE_FP16: 'x86-64-v4',
+  AVX512_CORE_AMX: 'x86-64-v4',
+  AVX512_CORE_AMX_FP16: 'x86-64-v4',
+  AVX10_1_512: 'x86-64-v4',
+  AVX10_1_512_AMX: 'x86-64-v4',
+  AVX10_1_512_AMX_FP16: 'x86-64-v4',
 };
 
 /**
@@ -191,9 +213,15 @@ export type EnvKind = 'simd' | 'threads' | 'gpu' | 'other';
 export const FRAMEWORK_ENV = {
   OPENBLAS_CORETYPE: { kind: 'simd', effect: 'forces OpenBLAS (DYNAMIC_ARCH builds) to use the kernels of the named core instead of detecting the CPU' },
   OPENBLAS_NUM_THREADS: { kind: 'threads', effect: 'sets the number of OpenBLAS threads' },
+  GOTO_NUM_THREADS: { kind: 'threads', effect: 'sets the number of OpenBLAS threads when OPENBLAS_NUM_THREADS is unset' },
+  OPENBLAS_L2_SIZE: { kind: 'other', effect: 'overrides the L2 cache size (KiB) OpenBLAS sizes its blocking for, instead of what the CPU reports' },
+  MKL_NUM_THREADS: { kind: 'threads', effect: 'sets the number of Intel MKL threads (over OMP_NUM_THREADS)' },
+  MKL_DEBUG_CPU_TYPE: { kind: 'simd', effect: 'forces the CPU type Intel MKL dispatches for (honoured by MKL up to 2020.0; later MKL ignores it)' },
+  ONEDNN_MAX_CPU_ISA: { kind: 'simd', effect: 'limits oneDNN (the CPU kernels of PyTorch and TensorFlow) to the named ISA and below' },
   MKL_ENABLE_INSTRUCTIONS: { kind: 'simd', effect: 'limits Intel MKL to the named instruction set and below' },
   MKL_CBWR: { kind: 'simd', effect: 'MKL conditional numerical reproducibility: runs the code path of the named branch for reproducible results' },
   NPY_DISABLE_CPU_FEATURES: { kind: 'simd', effect: "disables numpy's runtime dispatch to the listed CPU features" },
+  NPY_ENABLE_CPU_FEATURES: { kind: 'simd', effect: "limits numpy's runtime dispatch to the listed CPU features (numpy versions that know it)" },
   ATEN_CPU_CAPABILITY: { kind: 'simd', effect: "limits PyTorch's vectorized CPU kernels to the named capability" },
   OMP_NUM_THREADS: { kind: 'threads', effect: 'sets the OpenMP thread count (OpenBLAS, MKL, PyTorch, oneDNN)' },
   TF_ENABLE_ONEDNN_OPTS: { kind: 'other', effect: 'turns TensorFlow oneDNN CPU optimizations on (1) or off (0)' },

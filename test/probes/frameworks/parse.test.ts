@@ -7,20 +7,23 @@ import { archSupported, cudaVersionString, armTier } from '../../../probes/frame
 import { parseNvidiaVersion } from '../../../probes/frameworks/index.js';
 import { NUMPY_FEATURES, OPENBLAS_CORES, SIMD_TIERS, FRAMEWORK_ENV, providerId } from '../../../probes/frameworks/tables.js';
 import { MASK_VARS } from '../../../src/host/env-allowlist.js';
-import { PY_PACKAGES, SENTINEL } from '../../../probes/frameworks/script.js';
+import { PY_PACKAGES, sentinel } from '../../../probes/frameworks/script.js';
 
+const NONCE = '0123456789abcdef';
+const SENTINEL = sentinel(NONCE);
 const rec = (o: object) => SENTINEL + JSON.stringify(o);
+const META = { nonce: NONCE, maxBytes: 1 << 20 };
 
 test('records: lines without the sentinel (warnings, banners) and cut lines are ignored', () => {
   // Hand-written: a library banner before the records and a record cut by a kill.
   const out = ['WARNING: threadpoolctl not found', rec({ section: 'python', version: '3.12.1' }), `${SENTINEL}{"section": "pack`].join('\n');
-  assert.equal(records(out), [{ section: 'python', version: '3.12.1' }]);
+  assert.equal(records(out, NONCE), [{ section: 'python', version: '3.12.1' }]);
 });
 
 test('parseInspection: a timeout after "begin numpy" marks numpy hung and keeps the interpreter', () => {
   // Hand-written: what a run killed during `import numpy` leaves on stdout.
   const stdout = [rec({ section: 'python', version: '3.11.7', implementation: 'cpython', executable: '/x/python3', realExecutable: '/x/python3.11', prefix: '/x', basePrefix: '/x', env: {} }), rec({ section: 'package', name: 'torch', status: 'absent' }), rec({ section: 'begin', name: 'numpy' })].join('\n');
-  const r = parseInspection({ status: 'timeout', code: null, signal: 'SIGKILL', stdout, stderr: '', truncated: false });
+  const r = parseInspection({ status: 'timeout', code: null, signal: 'SIGKILL', stdout, stderr: '', truncated: false }, META);
   assert.is(r.status, 'timeout');
   assert.is(r.python?.version, '3.11.7');
   assert.is(r.python?.venv, false);
@@ -30,7 +33,7 @@ test('parseInspection: a timeout after "begin numpy" marks numpy hung and keeps 
 });
 
 test('parseInspection: a process with no records says so and keeps the stderr tail', () => {
-  const r = parseInspection(execResult('', 1, 'Traceback...\nSyntaxError: invalid syntax'));
+  const r = parseInspection(execResult('', 1, 'Traceback...\nSyntaxError: invalid syntax'), META);
   assert.is(r.status, 'failed');
   assert.is(r.python, null);
   assert.match(r.detail ?? '', /exit 1: SyntaxError/);
