@@ -142,13 +142,13 @@ export function mklUsers(interps: readonly InterpreterReport[]): string[] {
   return out;
 }
 
-/** The SIMD variables that limit nothing unless an inspected stack reads them (OPENBLAS_CORETYPE is not one: OpenBLAS is everywhere). */
-const STEERED: ReadonlySet<FrameworkEnvName> = new Set(['MKL_ENABLE_INSTRUCTIONS', 'MKL_CBWR', 'MKL_DEBUG_CPU_TYPE', 'ATEN_CPU_CAPABILITY', 'ONEDNN_MAX_CPU_ISA']);
+/** The variables that change nothing unless an inspected stack reads them (OPENBLAS_CORETYPE is not one: OpenBLAS is everywhere). */
+const STEERED: ReadonlySet<FrameworkEnvName> = new Set(['MKL_ENABLE_INSTRUCTIONS', 'MKL_CBWR', 'MKL_DEBUG_CPU_TYPE', 'MKL_NUM_THREADS', 'ATEN_CPU_CAPABILITY', 'ONEDNN_MAX_CPU_ISA']);
 
 /** Which inspected stacks a SIMD variable steers, for `affects`; an empty list: none of them. */
 function steered(name: FrameworkEnvName, interps: readonly InterpreterReport[]): string[] {
   const ok = (i: InterpreterReport, p: PyPackage) => i.packages[p].status === 'ok';
-  if (name === 'MKL_ENABLE_INSTRUCTIONS' || name === 'MKL_CBWR' || name === 'MKL_DEBUG_CPU_TYPE') return mklUsers(interps);
+  if (name.startsWith('MKL_')) return mklUsers(interps);
   if (name === 'ATEN_CPU_CAPABILITY') return interps.filter((i) => ok(i, 'torch')).map((i) => `torch ${i.packages.torch.version} in ${label(i)}`);
   if (name === 'ONEDNN_MAX_CPU_ISA')
     return interps.flatMap((i) => (['torch', 'tensorflow'] as const).filter((p) => ok(i, p)).map((p) => `${p} ${i.packages[p].version} in ${label(i)}`));
@@ -229,9 +229,9 @@ export function envEntries(env: (n: string) => string | undefined, family: Hardw
     if (users && !users.length) e.outcome = [e.outcome, `no inspected stack reads it (${name.startsWith('MKL_') ? 'none contains Intel MKL' : `no ${ENV_FRAMEWORK[name] ?? name} user among the inspected packages`})`]
         .filter(Boolean)
         .join('; ');
-    if (e.kind === 'threads') {
+    if (e.kind === 'threads' && !(users && !users.length)) {
       const reported = stackThreads(interps);
-      if (reported.length) e.outcome = reported.map(([src, n]) => `${src} reports ${n} threads`).join('; ');
+      if (reported.length) e.outcome = reported.map(([src, n]) => `${src} reports ${n} thread${n === 1 ? '' : 's'}`).join('; ');
     }
     if (name === 'CUDA_VISIBLE_DEVICES') {
       e.effect = hidesAllGpus(value) ? 'hides every NVIDIA GPU from CUDA frameworks' : `CUDA frameworks see only devices ${value}`;

@@ -5,8 +5,9 @@
  *     replaces the capture's Python interpreter runs (and the files, links and calls the frameworks
  *     probe reads) with a fresh recording under the capture's own allowlisted environment: needed
  *     whenever the inspection script changes, since a run is replayed by its exact argv.
- *   node --import tsx test/helpers/record-frameworks.ts new OUT.json "description" [VAR=value ...]
- *     records a frameworks-only capture with the variables set (VAR= unsets), for fixtures/frameworks/.
+ *   node --import tsx test/helpers/record-frameworks.ts new OUT.json "description" [VAR=value ...] [--max-bytes=N]
+ *     records a frameworks-only capture with the variables set (VAR= unsets), for fixtures/frameworks/
+ *     (--max-bytes: the per-run output cap, for the over-the-cap fixture).
  *
  * Both run the real interpreters of this machine; nothing is hand-made.
  */
@@ -15,6 +16,7 @@ import { RecordingHost } from '../../src/host/recording-host.js';
 import { envAllowlist } from '../../src/host/env-allowlist.js';
 import type { Capture } from '../../src/host/capture.js';
 import { detectFrameworks } from '../../probes/frameworks/index.js';
+import { DEFAULT_BUDGET } from '../../probes/frameworks/interpreters.js';
 import { canonicalize } from '../../src/canonical.js';
 
 /** process.env with every allowlisted variable replaced by `env`'s (the inspected environment). */
@@ -26,9 +28,9 @@ function envOf(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Runs the frameworks detection on a RecordingHost over `env` and returns what it recorded. */
-async function record(env: NodeJS.ProcessEnv, description: string): Promise<Capture> {
+async function record(env: NodeJS.ProcessEnv, description: string, maxBytes = DEFAULT_BUDGET.maxBytes): Promise<Capture> {
   const host = new RecordingHost({ env, description });
-  await detectFrameworks(host, { signal: new AbortController().signal, peers: {} });
+  await detectFrameworks(host, { signal: new AbortController().signal, peers: {} }, { ...DEFAULT_BUDGET, maxBytes });
   return host.capture();
 }
 
@@ -56,13 +58,18 @@ if (mode === 'refresh') {
 } else if (mode === 'new') {
   const [description, ...assignments] = rest;
   const env = { ...process.env };
+  let maxBytes: number | undefined;
   for (const a of assignments) {
+    if (a.startsWith('--max-bytes=')) {
+      maxBytes = Number(a.slice('--max-bytes='.length));
+      continue;
+    }
     const i = a.indexOf('=');
     const [k, v] = [a.slice(0, i), a.slice(i + 1)];
     if (v === '') delete env[k];
     else env[k] = v;
   }
-  writeAtomic(path, await record(env, description));
+  writeAtomic(path, await record(env, description, maxBytes));
   console.log(`${path}: recorded`);
 } else {
   console.error('usage: record-frameworks.ts refresh CAPTURE.json | new OUT.json DESCRIPTION [VAR=value ...]');

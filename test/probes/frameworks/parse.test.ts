@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execResult } from '../../../src/host/capture.js';
-import { parseInspection, records, blasInfo } from '../../../probes/frameworks/parse.js';
+import { parseInspection, records, blasInfo, byteSize } from '../../../probes/frameworks/parse.js';
 import { archSupported, cudaVersionString, armTier } from '../../../probes/frameworks/derive.js';
 import { parseNvidiaVersion } from '../../../probes/frameworks/index.js';
 import { NUMPY_FEATURES, OPENBLAS_CORES, SIMD_TIERS, FRAMEWORK_ENV, providerId } from '../../../probes/frameworks/tables.js';
@@ -86,6 +86,21 @@ test('tables: every core tier and every variable is known; the variables are all
     assert.ok(flags.length > 0, f);
     for (const fl of flags) assert.match(fl, /^[a-z0-9_]+$/, `${f}: ${fl} is a kernel flag spelling`);
   }
+});
+
+test('records: only lines with this run\'s nonce count', () => {
+  // Hand-written: a forged line with the old fixed marker and one with another nonce.
+  const out = [`${sentinel()}{"section": "python", "version": "9.9.9"}`, `${sentinel('ffffffffffffffff')}{"section": "python", "version": "9.9.9"}`, rec({ section: 'python', version: '3.12.1' })].join('\n');
+  assert.equal(records(out, NONCE), [{ section: 'python', version: '3.12.1' }]);
+});
+
+test('parseInspection: stdout cut at the cap names the cap; a truncated stderr alone does not', () => {
+  // Hand-written: what Host.exec returns when it kills a child at a 1 KiB cap.
+  const big = { status: 'failed' as const, code: null, signal: 'SIGKILL', stdout: 'x'.repeat(1024), stderr: '', truncated: true };
+  assert.is(parseInspection(big, { nonce: NONCE, maxBytes: 1024 }).detail, 'stdout exceeded the 1 KiB cap: the interpreter was killed');
+  const errOnly = { ...big, stdout: '', code: 1, signal: null };
+  assert.is(parseInspection(errOnly, { nonce: NONCE, maxBytes: 1024 }).detail, 'exit 1');
+  assert.equal([byteSize(1 << 20), byteSize(16384), byteSize(1000)], ['1 MiB', '16 KiB', '1000 B']);
 });
 
 test.run();
