@@ -184,13 +184,33 @@ function inspect(host: Host, path: string, nonce: string | undefined, imports: r
   return host.exec(path, args, { timeoutMs, maxBytes, env: { ...PY_ENV }, signal });
 }
 
-/** Runs `jobs` with at most `limit` at once, in order; each job starts only when a slot is free. */
-async function pool(jobs: Array<() => Promise<void>>, limit: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) await jobs[next++]();
+/** A queue that runs at most `limit` jobs at once, the lowest rank first; each job starts only when a slot is free. */
+function scheduler(limit: number): (rank: number, job: () => Promise<void>) => Promise<void> {
+  const waiting: Array<{ rank: number; start: () => void }> = [];
+  let running = 0;
+  const next = () => {
+    waiting.sort((a, b) => a.rank - b.rank);
+    while (running < Math.max(1, limit) && waiting.length) {
+      running++;
+      waiting.shift()!.start();
+    }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, jobs.length)) }, worker));
+  return (rank, job) =>
+    new Promise<void>((resolve) => {
+      waiting.push({
+        rank,
+        start: () =>
+          // importOne never throws (Host.exec reports failures as results); a stray throw must not stop the queue.
+          void job()
+            .catch(() => undefined)
+            .finally(() => {
+            running--;
+            resolve();
+            next();
+          }),
+      });
+      next();
+    });
 }
 
 /** One interpreter after its identity run, with the candidates that turned out to be it. */
@@ -200,6 +220,8 @@ interface Found {
   ins: Inspection;
   /** what later runs execute: the interpreter's own sys.executable (past pyenv shims), else the candidate */
   run: string;
+  /** the candidates that are this interpreter: [candidate index, path, invokedAs] */
+  members: Array<[number, string, string[]]>;
 }
 
 /**
@@ -224,57 +246,64 @@ export async function inspectInterpreters(
   const meta = { nonce, maxBytes: budget.maxBytes };
   const groups = await dedupe(host, await dropMacStub(host, await findCandidates(host, evidence), evidence));
 
-  // Identity runs: cheap (no imports), all at once. (Captures before nonces imported numpy in this run.)
+  /** One package's import run in its own process, with its own budget from the moment it starts. */
+  const importOne = async (m: Found, name: PyPackage): Promise<void> => {
+    const room = left();
+    if (room < 250 || signal?.aborted) {
+      m.ins.packages[name] = { status: 'not-inspected', error: `the inspection's ${budget.totalMs / 1000} s budget ran out before its turn` };
+      return;
+    }
+    const timeout = Math.min(budget.importMs, room);
+    const s0 = Date.now();
+    const r = parseInspection(await inspect(host, m.run, nonce, [name], [], timeout, budget.maxBytes, signal), meta);
+    const took = Date.now() - s0;
+    let rep = r.packages[name];
+    if (rep.status === 'not-inspected' && r.detail) rep = { status: 'crashed', error: r.detail };
+    if (rep.status === 'hung')
+      rep =
+        timeout < budget.importMs
+          ? { status: 'cut', ms: took, error: `still importing after ${took} ms when the inspection's ${budget.totalMs / 1000} s budget ran out: slow, not known to hang` }
+          : { status: 'hung', ms: took, error: `did not finish within its ${budget.importMs / 1000} s import budget` };
+    m.ins.packages[name] = rep;
+  };
+
+  // Identity runs (cheap: no imports) all at once; each interpreter's import runs are queued as soon
+  // as its identity is known, so a slow shim delays only its own interpreter.
   const [firstImports, firstLocate] = v1 ? [['numpy'], PY_PACKAGES.filter((x) => x !== 'numpy')] : [[], PY_PACKAGES];
-  const first = await Promise.all(
-    groups.map(async (g) => ({
-      ...g,
-      ins: parseInspection(await inspect(host, g.path, nonce, firstImports, firstLocate, Math.min(budget.identityMs, left()), budget.maxBytes, signal), meta),
-    })),
-  );
-
-  // Candidates that are one interpreter (same real executable, same sys.prefix: pyenv's python3 and
-  // python shims) are inspected once.
+  const schedule = scheduler(concurrency);
   const merged: Found[] = [];
-  for (const f of first) {
-    const py = f.ins.python;
-    const twin = py && merged.find((m) => m.ins.python && m.ins.python.prefix === py.prefix && m.ins.python.realExecutable === py.realExecutable);
-    if (twin) twin.invokedAs.push(...f.invokedAs);
-    else {
-      const own = !v1 && py && pathApi(host).isAbsolute(py.executable) && (await host.exists(py.executable)) ? py.executable : f.path;
-      merged.push({ ...f, invokedAs: [...f.invokedAs], run: own });
-    }
-  }
-
-  // One run per package found, package by package across interpreters (numpy everywhere first, heavy
-  // stacks last), so a slow stack delays only what comes after it and never the light ones.
-  const jobs: Array<() => Promise<void>> = [];
-  for (const name of PY_PACKAGES) {
-    for (const m of merged) {
-      if (m.ins.packages[name].status !== 'found') continue;
-      jobs.push(async () => {
-        const room = left();
-        if (room < 250 || signal?.aborted) {
-          m.ins.packages[name] = { status: 'not-inspected', error: `the inspection's ${budget.totalMs / 1000} s budget ran out before its turn` };
-          return;
-        }
-        const timeout = Math.min(budget.importMs, room);
-        const s0 = Date.now();
-        const raw = await inspect(host, m.run, nonce, [name], [], timeout, budget.maxBytes, signal);
-        const r = parseInspection(raw, meta);
-        const took = Date.now() - s0;
-        let rep = r.packages[name];
-        if (rep.status === 'not-inspected' && r.detail) rep = { status: 'crashed', error: r.detail };
-        if (rep.status === 'hung')
-          rep =
-            timeout < budget.importMs
-              ? { status: 'cut', ms: took, error: `still importing after ${took} ms when the inspection's ${budget.totalMs / 1000} s budget ran out: slow, not known to hang` }
-              : { status: 'hung', ms: took, error: `did not finish within its ${budget.importMs / 1000} s import budget` };
-        m.ins.packages[name] = rep;
+  const imports: Array<Promise<void>> = [];
+  await Promise.all(
+    groups.map(async (g, gi) => {
+      const raw = await inspect(host, g.path, nonce, firstImports, firstLocate, Math.min(budget.identityMs, left()), budget.maxBytes, signal);
+      const ins = parseInspection(raw, meta);
+      const py = ins.python;
+      // Candidates that are one interpreter (same real executable, same sys.prefix: pyenv's python3
+      // and python shims) are inspected once.
+      const twin = py && merged.find((m) => m.ins.python && m.ins.python.prefix === py.prefix && m.ins.python.realExecutable === py.realExecutable);
+      if (twin) {
+        twin.members.push([gi, g.path, g.invokedAs]);
+        return;
+      }
+      // Pushed before the next await, so a twin finishing meanwhile finds it.
+      const m: Found = { path: g.path, invokedAs: [], ins, run: g.path, members: [[gi, g.path, g.invokedAs]] };
+      merged.push(m);
+      if (!v1 && py && pathApi(host).isAbsolute(py.executable) && (await host.exists(py.executable))) m.run = py.executable;
+      // One run per package found, the light ones first across all interpreters (rank: package order,
+      // then candidate order), so a slow heavy stack never delays numpy elsewhere.
+      PY_PACKAGES.forEach((name, pi) => {
+        if (m.ins.packages[name].status === 'found') imports.push(schedule(pi * 1000 + gi, () => importOne(m, name)));
       });
-    }
+    }),
+  );
+  await Promise.all(imports);
+  // Arrival order is the machine's; the report's order is the candidates'.
+  for (const m of merged) {
+    m.members.sort((x, y) => x[0] - y[0]);
+    m.path = m.members[0][1];
+    m.invokedAs = m.members.flatMap((x) => x[2]);
   }
-  await pool(jobs, concurrency);
+  merged.sort((x, y) => x.members[0][0] - y.members[0][0]);
 
   return merged.map((m) => {
     evidence.push({

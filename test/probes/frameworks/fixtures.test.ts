@@ -136,6 +136,19 @@ const CASES: Array<[string, (d: Detection) => void, number?]> = [
 
 for (const [name, check, maxBytes] of CASES) test(name, async () => check(await replay(name, maxBytes)));
 
+test('pyenv\'s python3 and python shims are one interpreter, and each stack is imported once per interpreter (issue 17)', async () => {
+  for (const [name, , maxBytes] of CASES) {
+    if (maxBytes) continue; // the over-cap fixture has no identity to merge on
+    const d = await replay(name);
+    assert.equal(py(d).map((i) => i.invokedAs), [['python3 on PATH', 'python on PATH'], ['/usr/bin/python3']], name);
+    // The recorded runs: argv is [python, -c, script, nonce, imports, locate, ...]; numpy is imported by exactly one run per interpreter.
+    const c = JSON.parse(readFileSync(fileURLToPath(new URL(`../../../fixtures/frameworks/${name}.json`, import.meta.url)), 'utf8')) as Capture;
+    const argvs = Object.keys(c.exec).map((k) => (JSON.parse(k) as { argv: string[] }).argv);
+    assert.is(argvs.filter((a) => a[4] === 'numpy').length, 2, name);
+    assert.is(argvs.filter((a) => a[4] === '').length, 3, `${name}: one identity run per candidate`);
+  }
+});
+
 // Hand-written: torch records in the shape the script emits (no torch on the development machine),
 // for the MKL and ATEN rules that need one.
 function torchInterp(mkl: boolean, cpuCapability: string): InterpreterReport {
