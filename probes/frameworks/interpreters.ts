@@ -220,8 +220,6 @@ interface Found {
   ins: Inspection;
   /** what later runs execute: the interpreter's own sys.executable (past pyenv shims), else the candidate */
   run: string;
-  /** the candidates that are this interpreter: [candidate index, path, invokedAs] */
-  members: Array<[number, string, string[]]>;
 }
 
 /**
@@ -267,43 +265,34 @@ export async function inspectInterpreters(
     m.ins.packages[name] = rep;
   };
 
-  // Identity runs (cheap: no imports) all at once; each interpreter's import runs are queued as soon
-  // as its identity is known, so a slow shim delays only its own interpreter.
+  // Identity runs (cheap: no imports) all at once. Their results are taken in candidate order, so
+  // which twin names an interpreter (and which executable its imports run) never depends on which
+  // process finished first; each interpreter's imports are queued as soon as its turn comes.
   const [firstImports, firstLocate] = v1 ? [['numpy'], PY_PACKAGES.filter((x) => x !== 'numpy')] : [[], PY_PACKAGES];
+  const identities = groups.map((g) => inspect(host, g.path, nonce, firstImports, firstLocate, Math.min(budget.identityMs, left()), budget.maxBytes, signal));
   const schedule = scheduler(concurrency);
   const merged: Found[] = [];
   const imports: Array<Promise<void>> = [];
-  await Promise.all(
-    groups.map(async (g, gi) => {
-      const raw = await inspect(host, g.path, nonce, firstImports, firstLocate, Math.min(budget.identityMs, left()), budget.maxBytes, signal);
-      const ins = parseInspection(raw, meta);
-      const py = ins.python;
-      // Candidates that are one interpreter (same real executable, same sys.prefix: pyenv's python3
-      // and python shims) are inspected once.
-      const twin = py && merged.find((m) => m.ins.python && m.ins.python.prefix === py.prefix && m.ins.python.realExecutable === py.realExecutable);
-      if (twin) {
-        twin.members.push([gi, g.path, g.invokedAs]);
-        return;
-      }
-      // Pushed before the next await, so a twin finishing meanwhile finds it.
-      const m: Found = { path: g.path, invokedAs: [], ins, run: g.path, members: [[gi, g.path, g.invokedAs]] };
-      merged.push(m);
-      if (!v1 && py && pathApi(host).isAbsolute(py.executable) && (await host.exists(py.executable))) m.run = py.executable;
-      // One run per package found, the light ones first across all interpreters (rank: package order,
-      // then candidate order), so a slow heavy stack never delays numpy elsewhere.
-      PY_PACKAGES.forEach((name, pi) => {
-        if (m.ins.packages[name].status === 'found') imports.push(schedule(pi * 1000 + gi, () => importOne(m, name)));
-      });
-    }),
-  );
-  await Promise.all(imports);
-  // Arrival order is the machine's; the report's order is the candidates'.
-  for (const m of merged) {
-    m.members.sort((x, y) => x[0] - y[0]);
-    m.path = m.members[0][1];
-    m.invokedAs = m.members.flatMap((x) => x[2]);
+  for (const [gi, g] of groups.entries()) {
+    const ins = parseInspection(await identities[gi], meta);
+    const py = ins.python;
+    // Candidates that are one interpreter (same real executable, same sys.prefix: pyenv's python3
+    // and python shims) are inspected once.
+    const twin = py && merged.find((m) => m.ins.python && m.ins.python.prefix === py.prefix && m.ins.python.realExecutable === py.realExecutable);
+    if (twin) {
+      twin.invokedAs.push(...g.invokedAs);
+      continue;
+    }
+    const own = !v1 && py && pathApi(host).isAbsolute(py.executable) && (await host.exists(py.executable));
+    const m: Found = { path: g.path, invokedAs: [...g.invokedAs], ins, run: own ? py.executable : g.path };
+    merged.push(m);
+    // One run per package found, the light ones first across all interpreters (rank: package order,
+    // then candidate order), so a slow heavy stack never delays numpy elsewhere.
+    PY_PACKAGES.forEach((name, pi) => {
+      if (m.ins.packages[name].status === 'found') imports.push(schedule(pi * 1000 + gi, () => importOne(m, name)));
+    });
   }
-  merged.sort((x, y) => x.members[0][0] - y.members[0][0]);
+  await Promise.all(imports);
 
   return merged.map((m) => {
     evidence.push({
