@@ -2,12 +2,17 @@
  * Baseline diff: what a machine lost or got slower at between two reports, and why. Each metric
  * regression is linked to the capability change (and the finding behind it) that explains it,
  * e.g. "crypto.aes-128-gcm 5.7× slower: crypto.aes no longer usable: OPENSSL_ia32cap=… set".
+ * A metric regressed only when the change is beyond the tolerance AND the two measurements'
+ * intervals are apart; a change beyond the tolerance within the noise is "noisy, not compared".
+ * A cause is linked only when it can affect the metric (src/expect/depends.ts).
  */
 import type { Capability, Finding, Metric, Report, Tri } from './types.js';
 import { LEVELS, type Level } from './expect/model.js';
 import { findingReason, relatedFindings } from './expect/evaluate.js';
 import { fmtNum, lowerIsBetter } from './expect/units.js';
 import { domainOwners } from './expect/vocabulary.js';
+import { canAffect, findingCanAffect } from './expect/depends.js';
+import { apart, fmtInterval, speedupInterval, valueInterval } from './expect/noise.js';
 
 /** How one capability changed between the two reports. */
 export interface CapabilityChange {
@@ -24,17 +29,23 @@ export interface CapabilityChange {
   explanation: string[];
 }
 
-/** How one metric compares. `ratio` > 1 means worse by that factor. */
+/**
+ * How one metric compares. `ratio` > 1 means worse by that factor. `noisy`: the change is beyond
+ * the tolerance but the two measurements' intervals overlap, so it is not compared (not a regression).
+ */
 export interface MetricChange {
   id: string;
   unit: string;
-  status: 'regressed' | 'improved' | 'unchanged' | 'unmeasured' | 'wrong';
+  status: 'regressed' | 'improved' | 'unchanged' | 'noisy' | 'unmeasured' | 'wrong';
   basis: 'speedup' | 'value' | null;
   from: number | null;
   to: number | null;
   fromSpeedup?: number;
   toSpeedup?: number;
   ratio: number | null;
+  /** the intervals compared (of the speedups when basis is speedup) */
+  fromInterval?: [number, number];
+  toInterval?: [number, number];
   summary: string;
   /** the capability change or finding that explains a regression */
   explanation: string[];
@@ -58,6 +69,8 @@ export interface DiffResult {
   lost: number;
   degraded: number;
   regressed: number;
+  /** metrics whose change is within the two measurements' noise: reported, not compared */
+  noisy: number;
   ok: boolean;
 }
 
@@ -139,27 +152,20 @@ function capabilityChanges(base: Report, cur: Report): CapabilityChange[] {
   return out;
 }
 
-/** The capability change that best explains a metric's regression: same domain, and its name a prefix of the metric's. */
+/** The lost or degraded capability that explains a metric's regression: one the metric depends on. */
 function linkMetric(id: string, caps: CapabilityChange[]): CapabilityChange | undefined {
-  const [domain, ...rest] = id.split('.');
-  const name = rest.join('.');
-  const bad = caps.filter((c) => (c.change === 'lost' || c.change === 'degraded') && c.id.split('.')[0] === domain);
-  const tail = (c: CapabilityChange) => c.id.split('.').slice(1).join('.');
-  return bad.find((c) => name.startsWith(tail(c)) || name.startsWith(c.id.split('.').pop()!));
+  return caps.find((c) => (c.change === 'lost' || c.change === 'degraded') && canAffect(c.id, id));
 }
 
-/** New findings of the metric's domain (filed under it, or named for it), those naming the metric's algorithm first. */
+/** New findings that can affect the metric (under a capability it depends on, naming it, or machine-wide), warnings first. */
 function freshFindings(base: Report, cur: Report, id: string): Finding[] {
-  const domain = id.split('.')[0];
   const old = new Set(base.findings.map(findingKey));
-  const fresh = cur.findings.filter(
-    (f) => !old.has(findingKey(f)) && ((f.capability ?? '').split('.')[0] === domain || (!f.capability && f.code.toLowerCase().startsWith(`${domain}_`))),
-  );
-  // A finding that names the metric's algorithm ("chacha20" of crypto.chacha20-poly1305) explains it best.
-  const algo = id.split('.').slice(1).join('.').split('-')[0].toLowerCase();
-  const rank = (f: Finding) => (algo && f.message.toLowerCase().includes(algo) ? 0 : 2) + (f.severity === 'info' ? 1 : 0);
+  const fresh = cur.findings.filter((f) => !old.has(findingKey(f)) && findingCanAffect(f, id));
+  const rank = (f: Finding) => (f.severity === 'info' ? 1 : 0);
   return fresh.sort((a, b) => rank(a) - rank(b));
 }
+
+const pct = (cv: number) => `${(cv * 100).toFixed(0)}%`;
 
 function unmeasured(m: Metric | undefined): string | undefined {
   if (!m) return 'not in the report';
@@ -193,26 +199,39 @@ function metricChanges(base: Report, cur: Report, tol: number, caps: CapabilityC
     const bySpeedup = b.speedup !== undefined && c.speedup !== undefined && b.speedup > 0 && c.speedup > 0;
     const lower = lowerIsBetter(b.unit);
     const ratio = bySpeedup ? b.speedup! / c.speedup! : lower ? c.value / b.value : b.value / c.value;
-    const worse = Number.isFinite(ratio) && 1 - 1 / ratio > tol;
-    const better = Number.isFinite(ratio) && 1 - ratio > tol;
+    const fromInterval = (bySpeedup ? speedupInterval(b) : undefined) ?? valueInterval(b);
+    const toInterval = (bySpeedup ? speedupInterval(c) : undefined) ?? valueInterval(c);
+    // Beyond the tolerance is not enough: the two measurements must also differ beyond their noise.
+    const beyond = Number.isFinite(ratio) && (1 - 1 / ratio > tol || 1 - ratio > tol);
+    const noisy = beyond && !apart(fromInterval, toInterval);
+    const worse = beyond && !noisy && ratio > 1;
+    const better = beyond && !noisy && ratio < 1;
     const values = `${fmtNum(b.value)} → ${fmtNum(c.value)} ${c.unit}`;
     const sp = bySpeedup ? `; speedup ×${fmtNum(b.speedup!)} → ×${fmtNum(c.speedup!)}` : '';
     const change: MetricChange = {
       id,
       unit: c.unit,
-      status: worse ? 'regressed' : better ? 'improved' : 'unchanged',
+      status: worse ? 'regressed' : better ? 'improved' : noisy ? 'noisy' : 'unchanged',
       basis: bySpeedup ? 'speedup' : 'value',
       from: b.value,
       to: c.value,
       ...(b.speedup !== undefined ? { fromSpeedup: b.speedup } : {}),
       ...(c.speedup !== undefined ? { toSpeedup: c.speedup } : {}),
       ratio,
+      fromInterval,
+      toInterval,
       summary: '',
       explanation: [],
     };
     const word = worse ? 'slower' : 'faster';
     const factor = worse ? ratio : 1 / ratio;
-    change.summary = worse || better ? `${id} ${fmtNum(factor)}× ${word} (${values}${sp})` : `${id} within ${Math.round(tol * 100)}% (${values}${sp})`;
+    const what = bySpeedup ? 'speedup intervals' : 'intervals';
+    const ranges = `${what} ${fmtInterval(fromInterval, fmtNum)} and ${fmtInterval(toInterval, fmtNum)}`;
+    change.summary = noisy
+      ? `${id} noisy, not compared: ${fmtNum(ratio > 1 ? ratio : 1 / ratio)}× ${ratio > 1 ? 'slower' : 'faster'} by the medians, but the ${ranges} overlap (${values}${sp}; cv ${pct(b.cv)} → ${pct(c.cv)})`
+      : worse || better
+        ? `${id} ${fmtNum(factor)}× ${word} (${values}${sp})`
+        : `${id} within ${Math.round(tol * 100)}% (${values}${sp})`;
     if (worse) {
       const link = linkMetric(id, caps);
       if (link) {
@@ -220,7 +239,6 @@ function metricChanges(base: Report, cur: Report, tol: number, caps: CapabilityC
         change.summary += `: ${link.summary}${link.explanation.length ? `: ${link.explanation[0]}` : ''}`;
       } else {
         change.explanation = freshFindings(base, cur, id).map(findingReason);
-        if (c.cv > 0.1 || b.cv > 0.1) change.explanation.push(`noisy: cv ${(b.cv * 100).toFixed(0)}% → ${(c.cv * 100).toFixed(0)}%`);
         if (change.explanation.length) change.summary += `: ${change.explanation[0]}`;
       }
     }
@@ -288,6 +306,7 @@ export function diffReports(base: Report, cur: Report, opts: DiffOptions = {}): 
   const lost = capabilities.filter((c) => c.change === 'lost').length;
   const degraded = capabilities.filter((c) => c.change === 'degraded').length;
   const regressed = metrics.filter((m) => m.status === 'regressed' || m.status === 'wrong').length;
+  const noisy = metrics.filter((m) => m.status === 'noisy').length;
   const meta = (r: Report) => ({ createdAt: r.createdAt, version: r.tool.version, calibrate: r.options.calibrate });
   return {
     base: meta(base),
@@ -299,6 +318,7 @@ export function diffReports(base: Report, cur: Report, opts: DiffOptions = {}): 
     lost,
     degraded,
     regressed,
+    noisy,
     ok: lost + degraded + regressed === 0,
   };
 }

@@ -40,7 +40,7 @@ export type {
   Tri,
   UnmeasuredMetric,
 } from './types.js';
-export type { CheckResult, ExpectationSet, Level, Origin, Verdict } from './expect/model.js';
+export type { CheckResult, ExpectationSet, Level, Origin, Verdict, VerdictStatus } from './expect/model.js';
 export type { CapabilityChange, DiffOptions, DiffResult, FactChange, MetricChange } from './diff.js';
 export type { Capture } from './host/capture.js';
 export type { RunTimings, SourceTiming } from './host/timings.js';
@@ -63,6 +63,8 @@ export interface CapabilityExpectation {
   present?: boolean;
   /** `error` (default) fails the check; `warning` is reported but does not. */
   severity?: 'error' | 'warning';
+  /** `true`: an inconclusive verdict (too noisy to decide) fails; default: the document's `strict`, else it gates like a warning. */
+  strict?: boolean;
   /** Why the workload needs it; shown when it fails. */
   why?: string;
 }
@@ -76,6 +78,7 @@ export interface MetricExpectation {
   /** Bounds on the speedup over the software path; they travel between machines better than rates. */
   speedup?: { min?: number; max?: number };
   severity?: 'error' | 'warning';
+  strict?: boolean;
   why?: string;
 }
 
@@ -91,6 +94,7 @@ export interface FactExpectation {
   /** A regular expression the value must match. */
   matches?: string;
   severity?: 'error' | 'warning';
+  strict?: boolean;
   why?: string;
 }
 
@@ -103,6 +107,8 @@ export interface Expectation {
   /** Defaults to the file name (or, given as data, `expectations`). */
   name?: string;
   description?: string;
+  /** `true`: every inconclusive verdict of this document fails (a requirement's own `strict` overrides it). */
+  strict?: boolean;
   /** Built-in profile names, or paths of expectation files. */
   extends?: string[];
   require?: Requirement[];
@@ -139,6 +145,12 @@ export interface ProbeOptions {
   redact?: boolean;
   /** Called for each probe start and end and as calibration kernels progress. It must not throw (it is ignored if it does). */
   onProgress?: (event: import('./types.js').ProgressEvent) => void;
+}
+
+/** Options of {@link check}. */
+export interface CheckOptions {
+  /** Every inconclusive verdict fails, as with `hwprobe --strict`; default `false`. */
+  strict?: boolean;
 }
 
 /** Ids of the probes this version knows, in registry order. */
@@ -199,12 +211,13 @@ export async function probe(options: ProbeOptions = {}): Promise<Report> {
 /**
  * Judges a report against expectations and resolves to the verdict on every requirement, each with
  * its reasons taken from the report's evidence. `result.ok` is false when an error-severity
- * requirement failed.
+ * requirement failed. A verdict too noisy to decide is `inconclusive` and does not fail the check,
+ * unless `options.strict` (or the document's or requirement's `strict`) is set.
  *
  * Rejects with {@link InputError} for an invalid report, an unknown profile, an unreadable file or
  * an invalid expectation document (the message names the document and the JSON path).
  */
-export async function check(report: Report, expectations: ExpectationInput | readonly ExpectationInput[]): Promise<CheckResult> {
+export async function check(report: Report, expectations: ExpectationInput | readonly ExpectationInput[], options: CheckOptions = {}): Promise<CheckResult> {
   assertReport(report, 'report');
   const { loadExpectations, loadExpectationData } = await import('./expect/load.js');
   const { evaluate } = await import('./expect/evaluate.js');
@@ -214,7 +227,7 @@ export async function check(report: Report, expectations: ExpectationInput | rea
     if (typeof e === 'string') sets.push(...(await loadExpectations([e], { reports: [report] })));
     else sets.push(await loadExpectationData(e, e && typeof e === 'object' && typeof e.name === 'string' ? e.name : `expectations[${i}]`, { reports: [report] }));
   }
-  return evaluate(report, sets);
+  return evaluate(report, sets, { strict: options.strict === true });
 }
 
 /**

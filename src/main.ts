@@ -43,6 +43,7 @@ interface RunArgs extends CommonArgs {
   baseline?: string;
   tolerance: number;
   timings?: boolean;
+  strict: boolean;
 }
 
 /** Options shared by the commands that judge or compare: run, check, diff. */
@@ -114,7 +115,7 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     const run = await runProbes(host, probes, { calibrate, timeoutMs: ms, signal, timings, onProgress: (ev) => (seen.push(ev), listeners.forEach((l) => l(ev))) });
     const report = buildReport(host, run, { probes: probes.map((p) => p.id), calibrate, redact: args.redact });
     assertValidReport(report);
-    const check = sets ? (await import('./expect/evaluate.js')).evaluate(report, sets) : undefined;
+    const check = sets ? (await import('./expect/evaluate.js')).evaluate(report, sets, { strict: args.strict }) : undefined;
     const diff = baseline ? (await import('./diff.js')).diffReports(baseline, report, { tolerance }) : undefined;
     const code = signal.aborted ? EXIT.INTERRUPTED : (check && !check.ok) || (diff && !diff.ok) ? EXIT.EXPECTATION : EXIT.OK;
     return { report, check, diff, code };
@@ -123,7 +124,8 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   if (tui) {
     const [{ runTui }, { buildView }] = await Promise.all([import('./tui/run.js'), import('./view/model.js')]);
     const result = outcome.then(({ report, check, diff, code }) => {
-      const view = buildView(report, check && { passed: check.passed, failed: check.failed, warnings: check.warned });
+      // An inconclusive verdict gates like a warning (not strict), so the banner counts it as one.
+      const view = buildView(report, check && { passed: check.passed, failed: check.failed, warnings: check.warned + check.inconclusive });
       if (diff && !diff.ok) {
         const text = `against the baseline: ${diff.lost} lost, ${diff.degraded} degraded, ${diff.regressed} slower`;
         view.banner = { kind: 'expectations', text: check ? `${view.banner.text} · ${text}` : text, tone: 'bad' };
@@ -190,13 +192,13 @@ function formatOf(a: OutputArgs): Format {
   return a.json ? 'json' : (a.format ?? 'text');
 }
 
-async function checkCommand(args: OutputArgs & { report: string; expect: string[] }, io: CliIo): Promise<number> {
+async function checkCommand(args: OutputArgs & { report: string; expect: string[]; strict: boolean }, io: CliIo): Promise<number> {
   const { readReport } = await import('./expect/report-file.js');
   const { assertWritable } = await import('./json-file.js');
   if (args.out) await assertWritable(args.out);
   const report = await readReport(args.report);
   const sets = await (await import('./expect/load.js')).loadExpectations(args.expect, { reports: [report] });
-  const check = (await import('./expect/evaluate.js')).evaluate(report, sets);
+  const check = (await import('./expect/evaluate.js')).evaluate(report, sets, { strict: args.strict });
   const format = formatOf(args);
   await emit(await render(format, { report, check }, !args.out && useColor(io)), format, args.out, io);
   return check.ok ? EXIT.OK : EXIT.EXPECTATION;
@@ -282,6 +284,9 @@ async function validateExpectations(file: string, io: CliIo): Promise<number> {
   return EXIT.OK;
 }
 
+/** --strict, for run and check: an inconclusive verdict fails the gate instead of warning. */
+const STRICT_OPTION = { type: 'boolean', default: false, describe: 'with --expect: an inconclusive verdict (a measurement too noisy to decide) fails, exit 1' } as const;
+
 function outputOptions<T>(y: Argv<T>) {
   return y
     .option('format', { choices: FORMATS, describe: 'output format' })
@@ -312,6 +317,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('replay', { type: 'string', describe: 'read the machine from a capture file instead (no calibration)' })
           .option('tui', { type: 'boolean', default: true, describe: 'live view on a terminal (--no-tui for plain text)' })
           .option('expect', { type: 'string', array: true, requiresArg: true, describe: 'judge the run against an expectation FILE or built-in PROFILE (repeatable); exit 1 when one fails' })
+          .option('strict', STRICT_OPTION)
           .option('baseline', { type: 'string', requiresArg: true, describe: 'compare with a saved REPORT.json; exit 1 when something was lost or got slower' })
           .option('tolerance', { type: 'number', default: 0.25, describe: 'with --baseline: slow-down that counts as a regression (0.25 = 25%)' })
           .option('timings', { type: 'boolean', describe: 'add the cost of each source (wall, CPU, child process or not) to the report as `timings`' })
@@ -346,10 +352,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         outputOptions(y)
           .positional('report', { type: 'string', demandOption: true, describe: 'a report written with --json' })
           .option('expect', { type: 'string', array: true, demandOption: true, requiresArg: true, describe: 'expectation FILE or built-in PROFILE (repeatable)' })
+          .option('strict', STRICT_OPTION)
           .example('hwprobe check report.json --expect x86-64-v3 --expect needs.json', 'gate a saved report')
           .example('hwprobe check report.json --expect needs.yaml --format junit --out hwprobe.xml', 'JUnit for the CI test view'),
       (a) => {
-        pending = checkCommand(a as unknown as OutputArgs & { report: string; expect: string[] }, io);
+        pending = checkCommand(a as unknown as OutputArgs & { report: string; expect: string[]; strict: boolean }, io);
       },
     )
     .command(

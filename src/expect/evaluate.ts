@@ -1,22 +1,40 @@
 /**
  * Judging a report against expectations. Every failed requirement says why, from the report's
  * own evidence: the missing flags, the mask variable and its value, the probe that did not run,
- * the measured value against the required one. Unknown is not a pass.
+ * the measured value against the required one. Unknown is not a pass. A measurement whose noise
+ * leaves a requirement undecided is `inconclusive` (src/expect/noise.ts reads the intervals); it
+ * gates like a warning unless the requirement, its file or the caller is strict.
  */
 import { createRequire } from 'node:module';
 import type { Capability, Finding, Metric, Report } from '../types.js';
-import { LEVELS, type CapabilityRequirement, type CheckResult, type ExpectationSet, type FactRequirement, type MetricRequirement, type Requirement, type Verdict } from './model.js';
+import {
+  LEVELS,
+  type CapabilityRequirement,
+  type CheckResult,
+  type EvaluateOptions,
+  type ExpectationSet,
+  type FactRequirement,
+  type MetricRequirement,
+  type Requirement,
+  type Verdict,
+  type VerdictStatus,
+} from './model.js';
 import { fmtNum, inUnit, parseUnit, type Quantity } from './units.js';
+import { fmtInterval, inconclusiveWhy, speedupInterval, valueInterval } from './noise.js';
 import { didYouMean, domainOwners, lookup, vocabulary } from './vocabulary.js';
 
 const require = createRequire(import.meta.url);
 
-/** Judges a report against expectation sets. */
-export function evaluate(report: Report, sets: readonly ExpectationSet[]): CheckResult {
+/** Judges a report against expectation sets; `strict` makes every inconclusive verdict fail. */
+export function evaluate(report: Report, sets: readonly ExpectationSet[], opts: EvaluateOptions = {}): CheckResult {
   const verdicts: Verdict[] = [];
   for (const set of sets) {
     for (const req of set.requirements) {
-      const { status, reasons } = judge(report, req);
+      let { status, reasons } = judge(report, req);
+      if (status === 'inconclusive' && (opts.strict || (req.strict ?? set.strict))) {
+        status = 'fail';
+        reasons = [`inconclusive, and this gate is strict${opts.strict ? ' (--strict)' : ''}: ${reasons[0] ?? 'the measurement decided neither way'}`, ...reasons.slice(1)];
+      }
       verdicts.push({
         expectation: set.name,
         kind: req.kind,
@@ -32,12 +50,14 @@ export function evaluate(report: Report, sets: readonly ExpectationSet[]): Check
   }
   const failed = verdicts.filter((v) => v.status === 'fail' && v.severity === 'error').length;
   const warned = verdicts.filter((v) => v.status === 'fail' && v.severity === 'warning').length;
+  const inconclusive = verdicts.filter((v) => v.status === 'inconclusive').length;
   return {
     expectations: sets.map((s) => ({ name: s.name, source: s.source })),
     verdicts,
     failed,
     warned,
-    passed: verdicts.length - failed - warned,
+    inconclusive,
+    passed: verdicts.length - failed - warned - inconclusive,
     ok: failed === 0,
   };
 }
@@ -61,7 +81,7 @@ export function labelOf(r: Requirement): string {
   return `${r.id} ${parts.join(', ')}`;
 }
 
-function judge(report: Report, req: Requirement): { status: 'pass' | 'fail'; reasons: string[] } {
+function judge(report: Report, req: Requirement): { status: VerdictStatus; reasons: string[] } {
   if (req.kind === 'capability') return capability(report, req);
   if (req.kind === 'metric') return metric(report, req);
   return fact(report, req);
@@ -69,6 +89,7 @@ function judge(report: Report, req: Requirement): { status: 'pass' | 'fail'; rea
 
 const fail = (...reasons: string[]) => ({ status: 'fail' as const, reasons });
 const pass = (...reasons: string[]) => ({ status: 'pass' as const, reasons });
+const undecided = (...reasons: string[]) => ({ status: 'inconclusive' as const, reasons });
 
 /** Why a capability or metric is missing from a report: the probe did not run, failed, or said nothing. */
 export function whyAbsent(report: Report, id: string, what: 'capability' | 'metric'): string {
@@ -118,18 +139,23 @@ function capability(report: Report, r: CapabilityRequirement) {
   const c = report.capabilities[r.id];
   if (!c) return fail(whyAbsent(report, r.id, 'capability'));
   const evidence = [...c.evidence, ...relatedFindings(report, r.id, c).map(findingReason)];
+  // Measured, but the probe's evidence decided neither way: inconclusive, not unknown.
+  const open = (level: string) => {
+    const why = level === 'effective' ? inconclusiveWhy(report, r.id, c) : undefined;
+    return why === undefined ? undefined : undecided(`inconclusive whether it is ${level}: ${why}`, ...evidence);
+  };
   if (!r.present) {
     const v = c[r.level];
     if (v === false) return pass(...evidence);
     if (v === true) return fail(`${r.level}, but required absent`, ...evidence);
-    return fail(`could not tell whether it is ${r.level}`, ...evidence);
+    return open(r.level) ?? fail(`could not tell whether it is ${r.level}`, ...evidence);
   }
   for (const level of LEVELS.slice(0, LEVELS.indexOf(r.level) + 1)) {
     const v = c[level];
     if (v === true) continue;
     if (v === false) return fail(`not ${level}`, ...evidence);
     const why = level === 'effective' ? notMeasured(report) : undefined;
-    return fail(why ?? `could not tell whether it is ${level}`, ...evidence);
+    return (why ? undefined : open(level)) ?? fail(why ?? `could not tell whether it is ${level}`, ...evidence);
   }
   return pass(...c.evidence);
 }
@@ -158,6 +184,18 @@ function metric(report: Report, r: MetricRequirement) {
   if (m.status !== 'ok') return fail(m.status === 'wrong' ? `wrong result: ${m.reason}` : `not measured: ${m.reason}`);
   const ok: string[] = [];
   const bad: string[] = [];
+  const open: string[] = [];
+  // A bound is met when the metric's whole interval is on its side, missed when the whole interval
+  // is beyond it, and undecided when the interval straddles it: a noisy run must not flip the gate.
+  const judgeBound = (i: [number, number], x: number, op: '≥' | '≤', what: string, shownX: string, fmt: (v: number) => string) => {
+    const good = op === '≥' ? i[0] >= x : i[1] <= x;
+    const missed = op === '≥' ? i[1] < x : i[0] > x;
+    const range = `interval ${fmtInterval(i, fmt)}`;
+    if (good) ok.push(`${what} ${op} ${shownX} required`);
+    else if (missed) bad.push(`${what} ${op === '≥' ? '<' : '>'} ${shownX} required (${range})`);
+    else open.push(`${what}, but its ${range} spans the ${shownX} required`);
+  };
+  const [lo, hi] = valueInterval(m);
   for (const [q, op] of [
     [r.min, '≥'],
     [r.max, '≤'],
@@ -168,25 +206,23 @@ function metric(report: Report, r: MetricRequirement) {
       bad.push(v);
       continue;
     }
-    const good = op === '≥' ? v >= q.value : v <= q.value;
-    (good ? ok : bad).push(`measured ${shown(m, q)} ${good ? op : op === '≥' ? '<' : '>'} ${q.text} required`);
+    const f = q.base === null ? 1 : parseUnit(m.unit)!.factor; // the metric's unit → the requirement's base unit
+    judgeBound([lo * f, hi * f], q.value, op, `measured ${shown(m, q)}`, q.text, (x) => shown({ value: x / f, unit: m.unit }, q));
   }
   if (r.speedup) {
-    if (m.speedup === undefined) bad.push('no speedup measured (no software baseline in this run)');
+    const si = speedupInterval(m);
+    if (m.speedup === undefined || !si) bad.push('no speedup measured (no software baseline in this run)');
     else {
       const vs = m.baseline ? ` vs ${m.baseline.method}` : '';
-      if (r.speedup.min !== undefined) {
-        const good = m.speedup >= r.speedup.min;
-        (good ? ok : bad).push(`speedup ×${fmtNum(m.speedup)}${vs} ${good ? '≥' : '<'} ×${r.speedup.min} required`);
-      }
-      if (r.speedup.max !== undefined) {
-        const good = m.speedup <= r.speedup.max;
-        (good ? ok : bad).push(`speedup ×${fmtNum(m.speedup)}${vs} ${good ? '≤' : '>'} ×${r.speedup.max} required`);
-      }
+      const x = (v: number) => `×${fmtNum(v)}`;
+      if (r.speedup.min !== undefined) judgeBound(si, r.speedup.min, '≥', `speedup ×${fmtNum(m.speedup)}${vs}`, `×${r.speedup.min}`, x);
+      if (r.speedup.max !== undefined) judgeBound(si, r.speedup.max, '≤', `speedup ×${fmtNum(m.speedup)}${vs}`, `×${r.speedup.max}`, x);
     }
   }
   const noise = m.cv > 0.1 ? [`cv ${(m.cv * 100).toFixed(0)}% over ${m.samples} samples: noisy`] : [];
-  return bad.length ? fail(...bad, ...ok, ...noise) : pass(...ok);
+  if (bad.length) return fail(...bad, ...open, ...ok, ...noise);
+  if (open.length) return undecided(...open, ...ok, ...noise);
+  return pass(...ok);
 }
 
 /**

@@ -237,7 +237,7 @@ function loadFile(file: string, ctx: Ctx, label: string, profile?: string, given
     });
     throw new InputError(`${shown}: not a valid expectation file (schemas/expect.schema.json):\n${lines.join('\n')}`);
   }
-  const raw = doc.data as { name?: string; description?: string; extends?: string[]; require?: Record<string, unknown>[] };
+  const raw = doc.data as { name?: string; description?: string; strict?: boolean; extends?: string[]; require?: Record<string, unknown>[] };
   const name = raw.name ?? profile ?? basename(file).replace(/\.(json|ya?ml)$/i, '');
   const requirements: Requirement[] = [];
   ctx.stack.push(key);
@@ -254,7 +254,15 @@ function loadFile(file: string, ctx: Ctx, label: string, profile?: string, given
     ctx.stack.pop();
   }
   (raw.require ?? []).forEach((r, i) => requirements.push(requirement(r, `/require/${i}`, shown, doc, ctx, label)));
-  return { name, source: label, ...(raw.description ? { description: raw.description } : {}), requirements: dedupe(requirements) };
+  // The file's `strict` is the default of every requirement it holds, its extended ones included.
+  if (raw.strict !== undefined) for (const r of requirements) r.strict ??= raw.strict;
+  return {
+    name,
+    source: label,
+    ...(raw.description ? { description: raw.description } : {}),
+    ...(raw.strict !== undefined ? { strict: raw.strict } : {}),
+    requirements: dedupe(requirements),
+  };
 }
 
 /** Drops a requirement repeated through `extends` (the first one stays). */
@@ -286,7 +294,7 @@ function quantity(q: unknown, shown: string, doc: SourceDoc, pointer: string): Q
 function requirement(r: Record<string, unknown>, pointer: string, shown: string, doc: SourceDoc, ctx: Ctx, source: string): Requirement {
   const origin: Origin = { source, path: pointer, ...(doc.lineOf(pointer) ? { line: doc.lineOf(pointer) } : {}) };
   const severity = (r.severity as ReqSeverity | undefined) ?? 'error';
-  const base = { severity, origin, ...(typeof r.why === 'string' ? { why: r.why } : {}) };
+  const base = { severity, origin, ...(typeof r.why === 'string' ? { why: r.why } : {}), ...(typeof r.strict === 'boolean' ? { strict: r.strict } : {}) };
   if (typeof r.capability === 'string') {
     checkId('capability', r.capability, ctx.caps, shown, doc, `${pointer}/capability`);
     return { kind: 'capability', id: r.capability, level: (r.level as Level | undefined) ?? 'usable', present: r.present !== false, ...base };

@@ -24,6 +24,8 @@ interface ReqBase {
   severity: ReqSeverity;
   why?: string;
   origin: Origin;
+  /** true: an inconclusive verdict fails like a failed one; false: it gates like a warning. Unset: the file's `strict`. */
+  strict?: boolean;
 }
 
 /** A capability must hold (or, with present false, must not) at a level. */
@@ -59,7 +61,22 @@ export interface ExpectationSet {
   name: string;
   source: string;
   description?: string;
+  /** The file's `strict`: the default of its requirements that set none. */
+  strict?: boolean;
   requirements: Requirement[];
+}
+
+/**
+ * A verdict's status. `inconclusive`: the report holds a measurement, but its noise leaves the
+ * requirement undecided (an interval across the bound, an effective verdict the probe left open).
+ * It gates like a warning unless strict, where it fails. Unknown (not measured, not reported) is `fail`.
+ */
+export type VerdictStatus = 'pass' | 'fail' | 'inconclusive';
+
+/** Options of evaluate(). */
+export interface EvaluateOptions {
+  /** Every inconclusive verdict fails (`--strict`), whatever the files say. */
+  strict?: boolean;
 }
 
 /** The verdict on one requirement. `reasons` come from the report's evidence; the first one summarises. */
@@ -70,7 +87,8 @@ export interface Verdict {
   /** e.g. "crypto.aes usable", "crypto.aes-128-gcm ≥ 1 GB/s" */
   label: string;
   severity: ReqSeverity;
-  status: 'pass' | 'fail';
+  /** A strict requirement's inconclusive verdict is `fail`, its first reason saying so. */
+  status: VerdictStatus;
   reasons: string[];
   why?: string;
   origin: Origin;
@@ -84,6 +102,8 @@ export interface CheckResult {
   failed: number;
   /** failed warning-severity requirements */
   warned: number;
+  /** inconclusive requirements that did not fail (not strict) */
+  inconclusive: number;
   passed: number;
   ok: boolean;
 }

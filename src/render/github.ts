@@ -31,7 +31,7 @@ export function renderGithub(o: Outcome): string {
       const isFile = !v.origin.source.startsWith('profile ');
       out.push(
         command(
-          v.severity === 'error' ? 'error' : 'warning',
+          v.status === 'inconclusive' ? 'warning' : v.severity === 'error' ? 'error' : 'warning',
           { file: isFile ? v.origin.source : undefined, line: isFile ? v.origin.line : undefined, title: `hwprobe: ${v.label} (${v.expectation})` },
           [...v.reasons, ...(v.why ? [`needed because: ${v.why}`] : [])].join('\n'),
         ),
@@ -47,6 +47,7 @@ export function renderGithub(o: Outcome): string {
     for (const m of o.diff.metrics) {
       if (m.status === 'regressed' || m.status === 'wrong') out.push(command('error', { title: `hwprobe: ${m.id} regressed` }, [m.summary, ...m.explanation].join('\n')));
       else if (m.status === 'unmeasured') out.push(command('warning', { title: `hwprobe: ${m.id} not measured` }, m.summary));
+      else if (m.status === 'noisy') out.push(command('notice', { title: `hwprobe: ${m.id} noisy, not compared` }, m.summary));
     }
     for (const f of o.diff.facts) out.push(command('notice', { title: `hwprobe: ${f.path} changed` }, `${f.path}: ${JSON.stringify(f.from)} → ${JSON.stringify(f.to)}`));
   }
@@ -57,8 +58,8 @@ export function renderGithub(o: Outcome): string {
     }
   }
   const parts: string[] = [];
-  if (o.check) parts.push(`expectations: ${o.check.passed} passed, ${o.check.failed} failed, ${o.check.warned} warnings`);
-  if (o.diff) parts.push(`baseline: ${o.diff.lost} lost, ${o.diff.degraded} degraded, ${o.diff.regressed} regressed`);
+  if (o.check) parts.push(`expectations: ${o.check.passed} passed, ${o.check.failed} failed, ${o.check.warned} warnings${o.check.inconclusive ? `, ${o.check.inconclusive} inconclusive` : ''}`);
+  if (o.diff) parts.push(`baseline: ${o.diff.lost} lost, ${o.diff.degraded} degraded, ${o.diff.regressed} regressed${o.diff.noisy ? `, ${o.diff.noisy} noisy` : ''}`);
   if (o.report && !parts.length) parts.push(`${Object.keys(o.report.capabilities).length} capabilities, ${o.report.findings.length} findings`);
   out.push(`hwprobe: ${parts.join('; ')}`);
   return out.join('\n') + '\n';

@@ -59,6 +59,7 @@ export function renderJunit(o: Outcome): string {
           const body = [...v.reasons, ...(v.why ? [`needed because: ${v.why}`] : []), `required at ${v.origin.source} ${v.origin.path}${v.origin.line ? ` (line ${v.origin.line})` : ''}`].join('\n');
           const c: Case = { name: v.label, classname: `hwprobe.expect.${e.name}` };
           if (v.status === 'pass') c.out = v.reasons.join('\n');
+          else if (v.status === 'inconclusive') ((c.skipped = `inconclusive (does not fail the gate unless strict): ${v.reasons[0] ?? ''}`), (c.out = body));
           else if (v.severity === 'error') c.failure = { message: v.reasons[0] ?? 'failed', body };
           else c.skipped = `warning (does not fail the gate): ${v.reasons[0] ?? ''}`;
           if (v.status === 'fail' && v.severity === 'warning') c.out = body;
@@ -79,7 +80,7 @@ export function renderJunit(o: Outcome): string {
     for (const m of o.diff.metrics) {
       const k: Case = { name: `metric ${m.id}`, classname: 'hwprobe.diff.metrics' };
       if (m.status === 'regressed' || m.status === 'wrong') k.failure = { message: m.summary, body: [m.summary, ...m.explanation].join('\n') };
-      else if (m.status === 'unmeasured') k.skipped = m.summary;
+      else if (m.status === 'unmeasured' || m.status === 'noisy') k.skipped = m.summary;
       else k.out = m.summary;
       cases.push(k);
     }

@@ -41,10 +41,10 @@ function reportMd(r: Report): string[] {
 
 function checkMd(c: CheckResult): string[] {
   const head = c.ok ? `### ✅ Expectations met` : `### ❌ Expectations not met`;
-  const out = [head, '', `${c.passed} passed, ${c.failed} failed, ${c.warned} warning${c.warned === 1 ? '' : 's'} · ${c.expectations.map((e) => `\`${e.name}\``).join(', ')}`, ''];
+  const out = [head, '', `${c.passed} passed, ${c.failed} failed, ${c.warned} warning${c.warned === 1 ? '' : 's'}${c.inconclusive ? `, ${c.inconclusive} inconclusive` : ''} · ${c.expectations.map((e) => `\`${e.name}\``).join(', ')}`, ''];
   out.push('| | requirement | expectation | evidence |', '|---|---|---|---|');
   for (const v of c.verdicts) {
-    const mark = v.status === 'pass' ? '✅' : v.severity === 'error' ? '❌' : '⚠️';
+    const mark = v.status === 'pass' ? '✅' : v.status === 'inconclusive' ? '❔' : v.severity === 'error' ? '❌' : '⚠️';
     const why = v.status === 'fail' && v.why ? `<br>_needed because: ${cell(v.why)}_` : '';
     out.push(`| ${mark} | \`${cell(v.label)}\` | ${cell(v.expectation)} | ${v.reasons.map(cell).join('<br>')}${why} |`);
   }
@@ -54,7 +54,7 @@ function checkMd(c: CheckResult): string[] {
 
 function diffMd(d: DiffResult): string[] {
   const out = [d.ok ? '### ✅ No regressions against the baseline' : '### ❌ Regressions against the baseline', ''];
-  out.push(`${d.lost} lost, ${d.degraded} degraded, ${d.regressed} regressed (tolerance ${Math.round(d.tolerance * 100)}%) · baseline ${d.base.createdAt}`, '');
+  out.push(`${d.lost} lost, ${d.degraded} degraded, ${d.regressed} regressed${d.noisy ? `, ${d.noisy} noisy, not compared` : ''} (tolerance ${Math.round(d.tolerance * 100)}%) · baseline ${d.base.createdAt}`, '');
   if (d.capabilities.length) {
     out.push('| capability | change | explanation |', '|---|---|---|');
     for (const c of d.capabilities) out.push(`| ${c.id} | ${c.change}: ${cell(c.summary)} | ${c.explanation.map(cell).join('<br>')} |`);

@@ -63,8 +63,10 @@ export function renderNfd(o: Outcome): string {
     if (m.speedup !== undefined) metrics.push([`metric.${id}.speedup`, fmtNum(m.speedup)]);
   }
   const expect: [string, string][] = (o.check?.expectations ?? []).map((e) => {
-    const failed = o.check!.verdicts.some((v) => v.expectation === e.name && v.status === 'fail' && v.severity === 'error');
-    return [`expect.${e.name}`, failed ? 'fail' : 'pass'];
+    const mine = o.check!.verdicts.filter((v) => v.expectation === e.name && v.severity === 'error');
+    // An inconclusive requirement is not a pass: a scheduler selecting on "pass" must not get it.
+    const label = mine.some((v) => v.status === 'fail') ? 'fail' : mine.some((v) => v.status === 'inconclusive') ? 'inconclusive' : 'pass';
+    return [`expect.${e.name}`, label];
   });
   for (const [n, v] of [...expect, ...metrics]) put(n, v);
   const header = [

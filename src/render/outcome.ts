@@ -40,7 +40,8 @@ export async function renderOutcome(o: Outcome, format: Format, opts: OutcomeTex
     case 'text': {
       const t = await import('./text.js');
       const parts: string[] = [];
-      const tally = o.check && { passed: o.check.passed, failed: o.check.failed, warnings: o.check.warned };
+      // Inconclusive verdicts gate like warnings (not strict), so the report's banner counts them as such.
+      const tally = o.check && { passed: o.check.passed, failed: o.check.failed, warnings: o.check.warned + o.check.inconclusive };
       if (o.report && opts.withReport) parts.push(t.renderText(o.report, { color: opts.color, ...(tally ? { tally } : {}) }));
       if (o.check) parts.push(t.renderVerdictsText(o.check, { color: opts.color }));
       if (o.diff) parts.push(t.renderDiffText(o.diff, { color: opts.color }));

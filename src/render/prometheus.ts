@@ -65,13 +65,16 @@ export function renderPrometheus(o: Outcome): string {
   if (o.check) {
     for (const v of o.check.verdicts) {
       f.add('hwprobe_expectation_passed', 'Whether the requirement held (1) or failed (0).', { expectation: v.expectation, requirement: v.label, severity: v.severity }, v.status === 'pass' ? 1 : 0);
+      f.add('hwprobe_expectation_inconclusive', 'Whether the measurement was too noisy to decide the requirement (1; it fails only when strict) or not (0).', { expectation: v.expectation, requirement: v.label, severity: v.severity }, v.status === 'inconclusive' ? 1 : 0);
     }
     f.add('hwprobe_expectations_failed', 'Failed error-severity requirements (non-zero fails the gate).', {}, o.check.failed);
+    f.add('hwprobe_expectations_inconclusive', 'Inconclusive requirements that did not fail the gate (not strict).', {}, o.check.inconclusive);
   }
   if (o.diff) {
     f.add('hwprobe_baseline_capabilities_lost', 'Capabilities no longer advertised than in the baseline.', {}, o.diff.lost);
     f.add('hwprobe_baseline_capabilities_degraded', 'Capabilities still advertised but no longer usable or effective.', {}, o.diff.degraded);
     f.add('hwprobe_baseline_metrics_regressed', 'Metrics slower than the baseline beyond the tolerance.', {}, o.diff.regressed);
+    f.add('hwprobe_baseline_metrics_noisy', 'Metrics whose change is within the noise of the two measurements (noisy, not compared).', {}, o.diff.noisy);
     for (const m of o.diff.metrics) if (m.ratio !== null) f.add('hwprobe_baseline_slowdown_ratio', 'Baseline over current (above 1: slower), by speedup where both have one.', { metric: m.id, basis: m.basis ?? '' }, m.ratio);
   }
   return f.text();

@@ -62,6 +62,11 @@ export function renderText(r: Report, opts: TextOptions & { tally?: ExpectationT
   return out.join('\n') + '\n';
 }
 
+/** ", 2 inconclusive (not strict: --strict fails them)" for a tally, or "" when none. */
+export function inconclusiveTally(check: import('../expect/model.js').CheckResult): string {
+  return check.inconclusive ? `, ${check.inconclusive} inconclusive (not strict: --strict fails them)` : '';
+}
+
 /** Renders expectation verdicts: failures with their reasons, then a one-line tally. */
 export function renderVerdictsText(check: import('../expect/model.js').CheckResult, opts: TextOptions): string {
   const paint = painter(opts.color);
@@ -74,15 +79,21 @@ export function renderVerdictsText(check: import('../expect/model.js').CheckResu
       last = v.expectation;
     }
     const mark =
-      v.status === 'pass' ? paint('✓ pass', 'green') : v.severity === 'error' ? paint('✗ FAIL', 'red') : paint('! warn', 'yellow');
+      v.status === 'pass'
+        ? paint('✓ pass', 'green')
+        : v.status === 'inconclusive'
+          ? paint('? inconclusive', 'yellow')
+          : v.severity === 'error'
+            ? paint('✗ FAIL', 'red')
+            : paint('! warn', 'yellow');
     out.push(`  ${mark}  ${v.label}${v.status === 'pass' && v.reasons[0] ? paint(`  ${v.reasons[0]}`, 'dim') : ''}`);
-    if (v.status === 'fail') {
+    if (v.status !== 'pass') {
       for (const r of v.reasons) out.push(`          ${r}`);
       if (v.why) out.push(paint(`          needed because: ${v.why}`, 'dim'));
       out.push(paint(`          required at ${v.origin.source} ${v.origin.path}${v.origin.line ? ` (line ${v.origin.line})` : ''}`, 'dim'));
     }
   }
-  const tally = `${check.passed} passed, ${check.failed} failed, ${check.warned} warning${check.warned === 1 ? '' : 's'}`;
+  const tally = `${check.passed} passed, ${check.failed} failed, ${check.warned} warning${check.warned === 1 ? '' : 's'}${inconclusiveTally(check)}`;
   out.push(check.ok ? paint(`expectations met: ${tally}`, 'green') : paint(`expectations NOT met: ${tally}`, 'red'));
   return out.join('\n') + '\n';
 }
@@ -104,12 +115,14 @@ export function renderDiffText(diff: import('../diff.js').DiffResult, opts: Text
           ? paint('+ faster  ', 'green')
           : m.status === 'unmeasured'
             ? paint('? unmeas. ', 'dim')
-            : paint('= same    ', 'dim');
+            : m.status === 'noisy'
+              ? paint('~ noisy   ', 'yellow')
+              : paint('= same    ', 'dim');
     out.push(`  ${mark}  ${m.summary}`);
   }
   for (const f of diff.facts) out.push(`  ${paint('~ changed ', 'yellow')}  ${f.path}: ${JSON.stringify(f.from)} → ${JSON.stringify(f.to)}`);
   if (diff.capabilities.length + diff.metrics.length + diff.facts.length === 0) out.push(paint('  no differences', 'dim'));
-  const tally = `${diff.lost} lost, ${diff.degraded} degraded, ${diff.regressed} regressed`;
+  const tally = `${diff.lost} lost, ${diff.degraded} degraded, ${diff.regressed} regressed${diff.noisy ? `, ${diff.noisy} noisy, not compared` : ''}`;
   out.push(diff.ok ? paint(`no regressions (${tally})`, 'green') : paint(`REGRESSIONS: ${tally}`, 'red'));
   return out.join('\n') + '\n';
 }

@@ -155,7 +155,7 @@ const PAIRS: Pair[] = [
     name: 'Expectation',
     schema: 'expect',
     at: '',
-    keys: { $schema: true, name: true, description: true, extends: true, require: true } satisfies Keys<Expectation>,
+    keys: { $schema: true, name: true, description: true, strict: true, extends: true, require: true } satisfies Keys<Expectation>,
     // The schema requires "require" or "extends" (anyOf), not one key.
     required: {} satisfies Req<Expectation>,
   },
@@ -163,14 +163,14 @@ const PAIRS: Pair[] = [
     name: 'CapabilityExpectation',
     schema: 'expect',
     at: '/$defs/capabilityReq',
-    keys: { capability: true, level: true, present: true, severity: true, why: true } satisfies Keys<CapabilityExpectation>,
+    keys: { capability: true, level: true, present: true, severity: true, strict: true, why: true } satisfies Keys<CapabilityExpectation>,
     required: { capability: true } satisfies Req<CapabilityExpectation>,
   },
   {
     name: 'MetricExpectation',
     schema: 'expect',
     at: '/$defs/metricReq',
-    keys: { metric: true, min: true, max: true, speedup: true, severity: true, why: true } satisfies Keys<MetricExpectation>,
+    keys: { metric: true, min: true, max: true, speedup: true, severity: true, strict: true, why: true } satisfies Keys<MetricExpectation>,
     required: { metric: true } satisfies Req<MetricExpectation>,
   },
   {
@@ -184,7 +184,7 @@ const PAIRS: Pair[] = [
     name: 'FactExpectation',
     schema: 'expect',
     at: '/$defs/factReq',
-    keys: { fact: true, equals: true, min: true, max: true, semver: true, matches: true, severity: true, why: true } satisfies Keys<FactExpectation>,
+    keys: { fact: true, equals: true, min: true, max: true, semver: true, matches: true, severity: true, strict: true, why: true } satisfies Keys<FactExpectation>,
     required: { fact: true } satisfies Req<FactExpectation>,
   },
 ];
