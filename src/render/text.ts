@@ -71,6 +71,7 @@ export function inconclusiveTally(check: import('../expect/model.js').CheckResul
 export function renderVerdictsText(check: import('../expect/model.js').CheckResult, opts: TextOptions): string {
   const paint = painter(opts.color);
   const out: string[] = [];
+  const verdictMark = { pass: paint('✓ pass', 'green'), inconclusive: paint('? inconclusive', 'yellow') } as const;
   let last = '';
   for (const v of check.verdicts) {
     if (v.expectation !== last) {
@@ -78,14 +79,7 @@ export function renderVerdictsText(check: import('../expect/model.js').CheckResu
       out.push(paint(`expectations: ${v.expectation}`, 'bold') + (src && src !== v.expectation ? paint(`  (${src})`, 'dim') : ''));
       last = v.expectation;
     }
-    const mark =
-      v.status === 'pass'
-        ? paint('✓ pass', 'green')
-        : v.status === 'inconclusive'
-          ? paint('? inconclusive', 'yellow')
-          : v.severity === 'error'
-            ? paint('✗ FAIL', 'red')
-            : paint('! warn', 'yellow');
+    const mark = v.status === 'fail' ? (v.severity === 'error' ? paint('✗ FAIL', 'red') : paint('! warn', 'yellow')) : verdictMark[v.status];
     out.push(`  ${mark}  ${v.label}${v.status === 'pass' && v.reasons[0] ? paint(`  ${v.reasons[0]}`, 'dim') : ''}`);
     if (v.status !== 'pass') {
       for (const r of v.reasons) out.push(`          ${r}`);
@@ -102,23 +96,21 @@ export function renderVerdictsText(check: import('../expect/model.js').CheckResu
 export function renderDiffText(diff: import('../diff.js').DiffResult, opts: TextOptions): string {
   const paint = painter(opts.color);
   const out: string[] = [paint('baseline diff', 'bold') + paint(`  ${diff.base.createdAt} → ${diff.current.createdAt} · tolerance ${Math.round(diff.tolerance * 100)}%`, 'dim')];
+  const metricMark = {
+    regressed: paint('✗ slower  ', 'red'),
+    wrong: paint('✗ slower  ', 'red'),
+    improved: paint('+ faster  ', 'green'),
+    unmeasured: paint('? unmeas. ', 'dim'),
+    noisy: paint('~ noisy   ', 'yellow'),
+    unchanged: paint('= same    ', 'dim'),
+  } as const;
   const capMark = { lost: paint('✗ lost    ', 'red'), degraded: paint('✗ degraded', 'red'), unknown: paint('? unknown ', 'dim'), gained: paint('+ gained  ', 'green') } as const;
   for (const c of diff.capabilities) {
     out.push(`  ${capMark[c.change]}  ${c.summary}`);
     for (const e of c.explanation) out.push(`              ${e}`);
   }
   for (const m of diff.metrics) {
-    const mark =
-      m.status === 'regressed' || m.status === 'wrong'
-        ? paint('✗ slower  ', 'red')
-        : m.status === 'improved'
-          ? paint('+ faster  ', 'green')
-          : m.status === 'unmeasured'
-            ? paint('? unmeas. ', 'dim')
-            : m.status === 'noisy'
-              ? paint('~ noisy   ', 'yellow')
-              : paint('= same    ', 'dim');
-    out.push(`  ${mark}  ${m.summary}`);
+    out.push(`  ${metricMark[m.status]}  ${m.summary}`);
   }
   for (const f of diff.facts) out.push(`  ${paint('~ changed ', 'yellow')}  ${f.path}: ${JSON.stringify(f.from)} → ${JSON.stringify(f.to)}`);
   if (diff.capabilities.length + diff.metrics.length + diff.facts.length === 0) out.push(paint('  no differences', 'dim'));
