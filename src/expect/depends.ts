@@ -33,7 +33,7 @@ export const METRIC_CAPABILITIES: Readonly<Record<string, readonly string[]>> = 
  * Finding codes whose cause slows every calibrated metric, whatever it depends on: contention
  * (other processes on the CPUs during calibration) is the one such cause.
  */
-export const MACHINE_WIDE_FINDINGS: readonly string[] = ['CALIBRATION_CONTENTION'];
+export const MACHINE_WIDE_CODES: readonly string[] = ['CALIBRATION_CONTENTION'];
 
 const matches = (pattern: string, id: string) => (pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : pattern === id);
 
@@ -51,7 +51,7 @@ export function canAffect(capability: string, metric: string): boolean {
 
 /** Whether a finding can explain a change of the metric: filed under a capability it depends on, naming the metric, or machine-wide. */
 export function findingCanAffect(f: Finding, metric: string): boolean {
-  if (MACHINE_WIDE_FINDINGS.includes(f.code)) return true;
+  if (MACHINE_WIDE_CODES.includes(f.code)) return true;
   if (f.args?.metric === metric) return true;
   return f.capability !== undefined && canAffect(f.capability, metric);
 }
