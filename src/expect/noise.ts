@@ -5,18 +5,12 @@
  */
 import type { Capability, MeasuredMetric, Report } from '../types.js';
 
-/** The interval fields of issue 12's contention-resistant metrics; absent in older reports. */
-interface Intervals {
-  interval?: [number, number];
-  speedupInterval?: [number, number];
-}
-
 /**
  * The interval a metric's value lies in: its confidence interval when the report has one, else the
  * range of its samples [min, max] (older reports: the measured spread, no distribution assumed).
  */
 export function valueInterval(m: MeasuredMetric): [number, number] {
-  const i = (m as MeasuredMetric & Intervals).interval;
+  const i = m.interval;
   if (i && Number.isFinite(i[0]) && Number.isFinite(i[1])) return [Math.min(i[0], i[1]), Math.max(i[0], i[1])];
   return [Math.min(m.min, m.value), Math.max(m.max, m.value)];
 }
@@ -28,7 +22,7 @@ export function valueInterval(m: MeasuredMetric): [number, number] {
  */
 export function speedupInterval(m: MeasuredMetric): [number, number] | undefined {
   if (m.speedup === undefined) return undefined;
-  const i = (m as MeasuredMetric & Intervals).speedupInterval;
+  const i = m.speedupInterval;
   if (i && Number.isFinite(i[0]) && Number.isFinite(i[1])) return [Math.min(i[0], i[1]), Math.max(i[0], i[1])];
   if (!(m.value > 0)) return [m.speedup, m.speedup];
   const [lo, hi] = valueInterval(m);
