@@ -18,6 +18,8 @@ export interface CapabilityInput {
   osFiltered: boolean | null;
   /** Kernel flags masked by glibc tunables, and how to name the mask in evidence. */
   mask?: { flags: ReadonlySet<string>; label: string; glibcNames: Readonly<Record<string, string>> };
+  /** Rows the primary source cannot show (POWER VSX in cpuinfo): their absence is null, not false. */
+  unseen?: { ids: ReadonlySet<string>; why: string };
 }
 
 const cap = (advertised: boolean | null, usable: boolean | null, evidence: string[], notes?: string): Capability =>
@@ -33,6 +35,10 @@ export function simdCapabilities(inp: CapabilityInput): Record<string, Capabilit
       continue;
     }
     const hit = row.flags.find((f) => inp.primary!.features.has(f));
+    if (!hit && inp.unseen?.ids.has(row.id)) {
+      out[id] = cap(null, null, [inp.unseen.why]);
+      continue;
+    }
     const evidence = [hit ? `${inp.primary.label}: ${hit}` : `${inp.primary.label}: no ${row.flags.join('/')}`];
     let usable: boolean | null = hit ? inp.osFiltered : false;
     if (hit && inp.mask?.flags.has(row.flags[0])) {

@@ -3,7 +3,7 @@ import type { Capability, Detection, Evidence, Finding, ProbeContext } from '../
 import type { ExecResult, Host } from '../../src/host/host.js';
 import { emptyDetection } from '../../src/types.js';
 import { parseCpuinfo, parseRiscvIsa, type Cpuinfo } from './parse-cpuinfo.js';
-import { AT_HWCAP, AT_HWCAP2, decodeArm64Hwcaps, decodePpcHwcap, parseAuxv64 } from './parse-auxv.js';
+import { AT_HWCAP, AT_HWCAP2, decodeHwcaps, parseAuxv32, parseAuxv64 } from './parse-auxv.js';
 import { lscpuFacts, parseLscpu, type LscpuFacts } from './parse-lscpu.js';
 import { parseHwcapsTunable, parseLdsoHelp, type HwcapsSubdir } from './glibc.js';
 import {
@@ -21,13 +21,21 @@ import {
   ARM64_HWCAP,
   ARM64_HWCAP2,
   archFamily,
+  CPUINFO_BLIND,
   GLIBC_TO_KERNEL, LDSO_BY_ARCH, X86_64_LEVEL_NAMES, type ArchFamily, type X86Level } from './tables.js';
-import { readCaches, readCoreTypes, readCpufreq, readSmtActive, readVectorLengths } from './sysfs.js';
+import { countTopology, readCaches, readCoreTypes, readCpufreq, readSmtActive, readTopology, readVectorLengths } from './sysfs.js';
+import { detectEmulation } from '../environment/virt.js';
 import { compareWithSi, siCpu } from './systeminfo.js';
 import { finding } from './findings.js';
 
 const CPUINFO = '/proc/cpuinfo';
 const AUXV = '/proc/self/auxv';
+
+/** Families whose kernel puts feature bits in AT_HWCAP/AT_HWCAP2 that this probe can decode. */
+const HWCAP_FAMILIES: ReadonlySet<ArchFamily> = new Set(['arm64', 'arm', 'ppc', 's390', 'riscv', 'loongarch', 'mips']);
+
+/** Node arches whose auxv entries are 4-byte words (32-bit processes). */
+const AUXV32_ARCHES: ReadonlySet<string> = new Set(['arm', 'ia32', 'ppc', 'mips', 'mipsel', 's390']);
 
 /** Runs a promise-returning step and turns a throw into undefined plus an evidence entry. */
 async function guard<T>(source: string, ev: Evidence[], fn: () => Promise<T>): Promise<T | undefined> {
@@ -55,6 +63,12 @@ function familyFromCpuinfo(ci: Cpuinfo): ArchFamily {
       return 's390';
     case 'riscv':
       return 'riscv';
+    case 'loongarch':
+      return 'loongarch';
+    case 'mips':
+      return 'mips';
+    case 'sparc':
+      return 'sparc';
     default:
       return 'other';
   }
@@ -68,17 +82,21 @@ export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detec
   let family = archFamily(info.arch);
   const ldso = (LDSO_BY_ARCH as Record<string, string>)[info.arch];
 
+  // auxv on every family whose kernel has hwcaps, and on any unknown arch (a replayed foreign capture)
+  const wantAuxv = HWCAP_FAMILIES.has(family) || family === 'other';
   // Everything independent runs at once: the whole detection must stay well under 100 ms.
-  const [cpuinfoText, lscpuRes, auxvBytes, caches, freq, smtActive, vlen, ldsoRes, si] = await Promise.all([
+  const [cpuinfoText, lscpuRes, auxvBytes, caches, freq, smtActive, vlen, ldsoRes, si, topo, emu] = await Promise.all([
     guard(CPUINFO, ev, () => host.readFile(CPUINFO)),
     guard('lscpu', ev, () => host.exec('lscpu', [], { timeoutMs: 2000 })),
-    family === 'arm64' || info.arch === 'ppc64' ? guard(AUXV, ev, () => host.readBinary(AUXV)) : undefined,
+    wantAuxv ? guard(AUXV, ev, () => host.readBinary(AUXV)) : undefined,
     guard('sysfs cache', ev, () => readCaches(host)),
     guard('sysfs cpufreq', ev, () => readCpufreq(host)),
     guard('sysfs smt', ev, () => readSmtActive(host)),
     family === 'arm64' ? guard('/proc/sys/abi', ev, () => readVectorLengths(host)) : undefined,
     ldso ? guard(ldso, ev, () => host.exec(ldso, ['--help'], { timeoutMs: 2000 })) : undefined,
     siCpu(host),
+    guard('sysfs topology', ev, () => readTopology(host)),
+    guard('emulation', ev, () => detectEmulation(host)),
   ]);
 
   const facts: Record<string, unknown> = { arch: info.arch };
@@ -93,41 +111,76 @@ export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detec
     if (family === 'other') family = familyFromCpuinfo(ci);
   } else ev.push({ source: CPUINFO, ok: false, detail: 'absent or unreadable' });
 
-  // lscpu
+  // Emulation: under user-mode QEMU or Rosetta the kernel's cpuinfo describes the host, not the CPU
+  // this process sees. Then cpuinfo is the host's (facts.host), and the process's own auxv is the
+  // only feature source.
+  const emulated = emu?.emulated === true;
+  let hostCi: Cpuinfo | null = null;
+  if (emu) {
+    facts.emulation = emu;
+    if (emulated) {
+      hostCi = ci;
+      ci = null;
+      d.findings.push(
+        finding(
+          'CPU_EMULATED',
+          { mechanism: emu.mechanism, processArch: emu.processArch, hostArch: emu.hostArch },
+          { evidence: emu.evidence },
+        ),
+      );
+      if (hostCi)
+        facts.host = { arch: emu.hostArch, vendor: hostCi.vendor, model: hostCi.model, logicalCpus: hostCi.logicalCpus, flags: hostCi.flags, source: CPUINFO };
+    }
+  }
+
+  // lscpu (under emulation it is the host's too: lscpu reads the same /proc/cpuinfo and sysfs)
   let ls: LscpuFacts | null = null;
   if (lscpuRes) {
     if (lscpuRes.status === 'ok') {
-      ls = lscpuFacts(parseLscpu(lscpuRes.stdout));
+      ls = lscpuFacts(parseLscpu(lscpuRes.stdout), lscpuRes.stdout);
       sources.push('lscpu');
       ev.push({ source: 'lscpu', ok: true });
     } else ev.push({ source: 'lscpu', ok: false, detail: execDetail(lscpuRes) });
   }
+  const lsId = emulated ? null : ls;
 
   // Identity
-  const vendor = ci?.vendor ?? ls?.vendor ?? null;
-  const model = ci?.model ?? ls?.modelName ?? null;
-  const logicalCpus = ci?.logicalCpus ?? ls?.cpus ?? (info.cpuCount || null);
+  const vendor = ci?.vendor ?? lsId?.vendor ?? null;
+  const model = ci?.model ?? lsId?.modelName ?? null;
+  const logicalCpus = (ci ?? hostCi)?.logicalCpus ?? ls?.cpus ?? (info.cpuCount || null);
   facts.vendor = vendor;
   facts.model = model;
+  if (lsId && lsId.modelNames.length > 1) facts.modelNames = lsId.modelNames;
   if (ci?.x86) facts.x86 = ci.x86;
   if (ci && ci.midrs.length) facts.midr = ci.midrs;
   if (ci?.kind === 'ppc') facts.ppc = { cpu: ci.model, revision: ci.processors[0]?.['revision'] ?? null, platform: ci.global['platform'] ?? null };
   if (ci?.kind === 's390') facts.s390 = { processors: ci.s390Processors };
+  if (ci?.kind === 'loongarch') facts.loongarch = { cpuFamily: ci.processors[0]?.['CPU Family'] ?? ci.processors[0]?.['cpu family'] ?? null, isa: ci.processors[0]?.['ISA'] ?? null };
+  if (ci?.kind === 'mips') facts.mips = { cpuModel: ci.model, isa: ci.processors[0]?.['isa'] ?? ci.global['isa'] ?? null, ases: ci.processors[0]?.['ASEs implemented'] ?? null, systemType: ci.global['system type'] ?? null };
+  if (ci?.kind === 'sparc') facts.sparc = { type: ci.global['type'] ?? null, cpucaps: ci.flags };
+  if (ci?.kind === 'riscv') facts.riscvIds = { mvendorid: ci.processors[0]?.['mvendorid'] ?? null, marchid: ci.processors[0]?.['marchid'] ?? null, uarch: ci.processors[0]?.['uarch'] ?? null };
   if (ci && ci.global['Hardware']) facts.hardware = ci.global['Hardware'];
 
-  // Topology
-  let cores: number | null = ci?.topology?.cores ?? null;
-  let sockets: number | null = ci?.topology?.sockets ?? null;
-  if (cores === null && ls?.coresPerSocket != null && ls.sockets != null) cores = ls.coresPerSocket * ls.sockets;
-  if (sockets === null) sockets = ls?.sockets ?? null;
-  let threadsPerCore: number | null =
-    logicalCpus !== null && cores ? (Number.isInteger(logicalCpus / cores) ? logicalCpus / cores : null) : null;
-  if (threadsPerCore === null) threadsPerCore = ls?.threadsPerCore ?? null;
+  // Topology: sysfs first (every architecture), then cpuinfo's own ids (x86, LoongArch, MIPS), then lscpu.
+  const st = topo ? countTopology(topo) : null;
+  if (topo) {
+    sources.push('/sys/devices/system/cpu/cpu*/topology');
+    ev.push({ source: '/sys/devices/system/cpu/cpu*/topology', ok: true, detail: `${topo.length} CPUs` });
+  } else ev.push({ source: '/sys/devices/system/cpu/cpu*/topology', ok: false, detail: 'absent or unreadable' });
+  const ciTopo = (ci ?? hostCi)?.topology ?? null;
+  const pick = <T,>(...xs: (T | null | undefined)[]): T | null => xs.find((x) => x !== null && x !== undefined) ?? null;
+  const cores: number | null = pick(st?.cores, ciTopo?.cores, ls?.cores);
+  const sockets: number | null = pick(st?.sockets, ciTopo?.sockets, ls?.sockets);
+  const derivedTpc = logicalCpus !== null && cores ? (Number.isInteger(logicalCpus / cores) ? logicalCpus / cores : null) : null;
+  const threadsPerCore: number | null = pick(st?.threadsPerCore, derivedTpc, ls?.threadsPerCore);
   facts.logicalCpus = logicalCpus;
   facts.cores = cores;
   facts.sockets = sockets;
   facts.threadsPerCore = threadsPerCore;
+  facts.topologySource = st?.cores != null ? 'sysfs' : ciTopo ? CPUINFO : ls?.cores != null ? 'lscpu' : null;
+  if (st) facts.sysfsTopology = st;
   facts.smt = smtActive ?? (threadsPerCore !== null ? threadsPerCore > 1 : null);
+  if (st && ls) d.findings.push(...compareTopology(st, ls));
 
   // Hybrid core types
   const coreTypes = await guard('sysfs core types', ev, () => readCoreTypes(host, logicalCpus));
@@ -160,63 +213,70 @@ export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detec
   }
 
   // Raw flags, exactly as the kernel spells them (first processor block, file order)
-  facts.flags = ci?.flags.length ? ci.flags : (ls?.flags ?? []);
+  facts.flags = ci?.flags.length ? ci.flags : ((emulated ? null : ls)?.flags ?? []);
 
   // Feature set for capabilities
   let features = new Set<string>(ci?.features ?? []);
   let label = ci?.flagsKey ? `${CPUINFO} ${ci.flagsKey}` : CPUINFO;
-  if (!ci && ls?.flags.length) {
+  if (!ci && !emulated && ls?.flags.length) {
     features = new Set(ls.flags);
     label = 'lscpu Flags';
   }
+  let auxvRead = false;
 
-  // auxv: the second source on ARM (and the vector bits on POWER); 64-bit layouts only
-  if (auxvBytes !== undefined) {
-    if (auxvBytes) {
-      const aux = parseAuxv64(auxvBytes, info.endianness !== 'BE');
+  // auxv: what the process itself sees (the kernel's hwcaps, or the emulator's); on arm64 a second
+  // source beside cpuinfo, on POWER the only view of VSX, under emulation the only source at all.
+  if (wantAuxv) {
+    if (auxvBytes && auxvBytes.byteLength >= 8) {
+      const le = info.endianness !== 'BE';
+      const aux = AUXV32_ARCHES.has(info.arch) ? parseAuxv32(auxvBytes, le) : parseAuxv64(auxvBytes, le);
       const hw = aux.get(AT_HWCAP) ?? 0n;
       const hw2 = aux.get(AT_HWCAP2) ?? 0n;
       ev.push({ source: AUXV, ok: true, detail: `AT_HWCAP=0x${hw.toString(16)} AT_HWCAP2=0x${hw2.toString(16)}` });
       sources.push(AUXV);
-      if (family === 'arm64') {
-        const dec = decodeArm64Hwcaps(hw, hw2);
-        facts.auxvFeatures = dec.features;
-        const known = new Set(dec.features);
-        if (ci?.flags.length) {
+      auxvRead = true;
+      const dec = decodeHwcaps(family, hw, hw2);
+      if (dec) {
+        facts.auxvFeatures = dec;
+        if (family === 'arm64' && ci?.flags.length) {
           // Compare only names both sides can spell: cpuinfo may show hwcaps newer than our table.
           const all = new Set<string>([...ARM64_HWCAP, ...ARM64_HWCAP2]);
+          const known = new Set(dec);
           const onlyCi = ci.flags.filter((f) => all.has(f) && !known.has(f));
-          const onlyAux = dec.features.filter((f) => !ci!.flags.includes(f));
+          const onlyAux = dec.filter((f) => !ci!.flags.includes(f));
           if (onlyCi.length || onlyAux.length)
             d.findings.push(
               finding('CPU_AUXV_DISAGREE', { onlyInCpuinfo: onlyCi.join(' '), onlyInAuxv: onlyAux.join(' ') }),
             );
-        } else if (dec.features.length) {
-          features = new Set(dec.features);
-          label = `${AUXV} AT_HWCAP`;
         }
-      } else if (family === 'ppc') {
-        const vec = decodePpcHwcap(hw);
-        facts.auxvFeatures = vec;
-        for (const f of vec) features.add(f);
+        if (emulated || !features.size) {
+          features = new Set(dec);
+          label = `${AUXV} AT_HWCAP`;
+        } else if (family === 'ppc' || family === 'arm' || family === 'mips') {
+          // POWER cpuinfo names no vector unit but AltiVec; 32-bit ARM on an ARM64 kernel may show
+          // the AArch64 line; MIPS lists ASEs and auxv has the same names.
+          for (const f of dec) features.add(f);
+        }
       }
-    } else ev.push({ source: AUXV, ok: false, detail: 'absent or unreadable' });
+    } else ev.push({ source: AUXV, ok: false, detail: 'absent or unreadable: hwcaps come from /proc/cpuinfo alone' });
   }
 
-  // RISC-V ISA string
+  // RISC-V ISA string (the process's own letters come from auxv under emulation)
   let riscvExt: string[] = [];
   if (ci?.isa) {
     const isa = parseRiscvIsa(ci.isa);
     if (isa) {
-      facts.riscv = { isa: ci.isa, base: isa.base, extensions: isa.extensions, mmu: ci.processors[0]?.['mmu'] ?? null };
+      facts.riscv = { isa: ci.isa, base: isa.base, extensions: isa.extensions, mmu: ci.processors[0]?.['mmu'] ?? null, ...(isa.invalid.length ? { invalid: isa.invalid } : {}) };
       riscvExt = isa.extensions;
       features = new Set(isa.extensions);
       label = `${CPUINFO} isa`;
     }
-  }
+  } else if (family === 'riscv' && emulated && features.size) riscvExt = [...features];
 
-  const haveFeatures = features.size > 0 || (ci !== null && ci.kind !== 'unknown');
+  // Under emulation only auxv counts: without it nothing is known of what the process sees.
+  const haveFeatures = emulated ? features.size > 0 : features.size > 0 || (ci !== null && ci.kind !== 'unknown');
   const primary: FeatureSource | null = haveFeatures ? { label, features } : null;
+  const blind = auxvRead ? [] : (CPUINFO_BLIND[family] ?? []);
 
   // glibc masks (x86 only: glibc.cpu.hwcaps names are x86 feature names)
   const tunables = host.env('GLIBC_TUNABLES');
@@ -229,13 +289,17 @@ export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detec
     mask: maskFlags.size
       ? { flags: maskFlags, label: 'GLIBC_TUNABLES', glibcNames: GLIBC_TO_KERNEL }
       : undefined,
+    ...(blind.length ? { unseen: { ids: new Set(blind), why: `${CPUINFO} does not list it and ${AUXV} was not read` } } : {}),
   };
   const caps: Record<string, Capability> = {
     ...simdCapabilities(input),
     ...x86LevelCapabilities(input),
     ...armLevelCapabilities(input),
   };
-  if (family === 'riscv' && riscvExt.length) Object.assign(caps, riscvCapabilities(riscvExt, `${CPUINFO} isa`));
+  if (family === 'riscv' && riscvExt.length) Object.assign(caps, riscvCapabilities(riscvExt, label));
+  if (emulated)
+    for (const c of Object.values(caps))
+      c.notes = `${c.notes ? `${c.notes}; ` : ''}emulated process (${emu!.mechanism}): what the emulator presents, not the host CPU`;
   d.capabilities = sortCaps(caps);
 
   // Levels
@@ -294,11 +358,11 @@ export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detec
   if (family === 'arm64') facts.armLevel = primary ? armLevel(features) : null;
 
   // Second sources: lscpu and systeminformation
-  if (ci && ls) d.findings.push(...compareLscpu(ci, ls));
+  if (ci && ls && !emulated) d.findings.push(...compareLscpu(ci, ls));
   ev.push(si.evidence);
   if (si.cpu) {
     sources.push('systeminformation');
-    d.findings.push(...compareWithSi(CPUINFO, { vendor: ci?.vendor ?? null, model: ci?.model ?? null, logicalCpus: ci?.logicalCpus ?? null }, si.cpu));
+    if (!emulated) d.findings.push(...compareWithSi(CPUINFO, { vendor: ci?.vendor ?? null, model: ci?.model ?? null, logicalCpus: ci?.logicalCpus ?? null }, si.cpu));
   }
 
   facts.sources = sources;
@@ -324,5 +388,16 @@ function compareLscpu(ci: Cpuinfo, ls: LscpuFacts): Finding[] {
       add('model', ci.model, ls.modelName);
   }
   if (ci.logicalCpus !== null && ls.cpus !== null && ci.logicalCpus !== ls.cpus) add('logicalCpus', ci.logicalCpus, ls.cpus);
+  return out;
+}
+
+/** sysfs vs lscpu on cores and sockets (lscpu reads sysfs too: a difference means a parsing error on one side). */
+function compareTopology(st: { cores: number | null; sockets: number | null }, ls: LscpuFacts): Finding[] {
+  const out: Finding[] = [];
+  const src = '/sys/devices/system/cpu/cpu*/topology';
+  if (st.cores !== null && ls.cores !== null && st.cores !== ls.cores)
+    out.push(finding('CPU_SOURCE_DISAGREE', { field: 'cores', sourceA: src, valueA: st.cores, sourceB: 'lscpu', valueB: ls.cores }));
+  if (st.sockets !== null && ls.sockets !== null && st.sockets !== ls.sockets)
+    out.push(finding('CPU_SOURCE_DISAGREE', { field: 'sockets', sourceA: src, valueA: st.sockets, sourceB: 'lscpu', valueB: ls.sockets }));
   return out;
 }

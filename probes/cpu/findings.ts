@@ -1,5 +1,6 @@
 /** The cpu probe's findings: stable codes, args, and the message rendered from them. */
 import type { Finding, Severity } from '../../src/types.js';
+import { EMULATION_MECHANISMS, type EmulationMechanism } from '../environment/virt.js';
 
 type Args = Record<string, string | number | boolean | null>;
 
@@ -23,6 +24,11 @@ export const CPU_FINDINGS = {
     severity: 'warning',
     render: (a: Args) =>
       `the flag tables give ${a.tableLevel ?? 'the baseline'} as glibc's level, but ${a.ldso} reports ${a.ldsoLevel ?? 'no glibc-hwcaps level'} as supported`,
+  },
+  CPU_EMULATED: {
+    severity: 'warning',
+    render: (a: Args) =>
+      `this ${a.processArch} process runs under ${EMULATION_MECHANISMS[a.mechanism as EmulationMechanism] ?? a.mechanism} on a ${a.hostArch ?? 'different'} host: its capabilities are what the emulator presents (read from its own auxv), /proc/cpuinfo describes the host (facts.host), and calibration measures the emulator, not the CPU`,
   },
   CPU_HWCAPS_IGNORED_NAME: {
     severity: 'info',

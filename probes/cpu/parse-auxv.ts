@@ -1,5 +1,5 @@
 /** /proc/self/auxv decoding (platform-free: bytes in, data out). */
-import { ARM64_HWCAP, ARM64_HWCAP2, PPC_HWCAP } from './tables.js';
+import { ARM32_HWCAP, ARM32_HWCAP2, ARM64_HWCAP, ARM64_HWCAP2, LOONGARCH_HWCAP, MIPS_HWCAP, PPC_HWCAP, S390_HWCAP, type ArchFamily } from './tables.js';
 
 /** auxv tags this probe reads (include/uapi/linux/auxvec.h, elf.h). */
 export const AT_HWCAP = 16;
@@ -20,6 +20,58 @@ export function parseAuxv64(bytes: Uint8Array, littleEndian = true): Map<number,
     out.set(Number(tag), view.getBigUint64(off + 8, littleEndian));
   }
   return out;
+}
+
+/** A 32-bit auxv image (pairs of 4-byte key and value), as a 32-bit process (arm, ppc, mips, ia32) sees it. */
+export function parseAuxv32(bytes: Uint8Array, littleEndian = true): Map<number, bigint> {
+  const out = new Map<number, bigint>();
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let off = 0; off + 8 <= bytes.byteLength; off += 8) {
+    const tag = view.getUint32(off, littleEndian);
+    if (tag === 0) break;
+    out.set(tag, BigInt(view.getUint32(off + 4, littleEndian)));
+  }
+  return out;
+}
+
+/** The names of the set bits of `word` (bit i ↔ names[i]). */
+export function decodeBits(word: bigint, names: readonly string[]): string[] {
+  return names.filter((n, bit) => n && ((word >> BigInt(bit)) & 1n) === 1n);
+}
+
+/**
+ * RISC-V AT_HWCAP: one bit per single-letter extension, bit ('x' - 'a') (arch/riscv/include/uapi/asm/hwcap.h
+ * COMPAT_HWCAP_ISA_*). Multi-letter extensions are not in auxv (the kernel's riscv_hwprobe syscall has them).
+ */
+export function decodeRiscvHwcap(hwcap: bigint): string[] {
+  const out: string[] = [];
+  for (let bit = 0; bit < 26; bit++) if (((hwcap >> BigInt(bit)) & 1n) === 1n) out.push(String.fromCharCode(97 + bit));
+  return out;
+}
+
+/**
+ * The kernel-spelled features a process's AT_HWCAP/AT_HWCAP2 name on a family, or null where this
+ * probe has no table for it (x86's AT_HWCAP is CPUID leaf 1 EDX: cpuinfo says more).
+ */
+export function decodeHwcaps(family: ArchFamily, hwcap: bigint, hwcap2: bigint): string[] | null {
+  switch (family) {
+    case 'arm64':
+      return decodeArm64Hwcaps(hwcap, hwcap2).features;
+    case 'arm':
+      return [...decodeBits(hwcap, ARM32_HWCAP), ...decodeBits(hwcap2, ARM32_HWCAP2)];
+    case 'ppc':
+      return decodePpcHwcap(hwcap);
+    case 's390':
+      return decodeBits(hwcap, S390_HWCAP);
+    case 'riscv':
+      return decodeRiscvHwcap(hwcap);
+    case 'loongarch':
+      return decodeBits(hwcap, LOONGARCH_HWCAP);
+    case 'mips':
+      return decodeBits(hwcap, MIPS_HWCAP);
+    default:
+      return null;
+  }
 }
 
 /** The AArch64 hwcap names set in AT_HWCAP / AT_HWCAP2 (kernel cpuinfo spellings), plus unknown set bits. */

@@ -1,12 +1,12 @@
 /**
  * /proc/cpuinfo parser: text in, data out; platform-free. Knows the layouts of x86, AArch64,
- * 32-bit ARM (incl. the compat view of ARM64 kernels), POWER, s390x and RISC-V, and returns a
- * best-effort generic view of anything else (SPARC, LoongArch, 32-bit PowerPC) without throwing.
+ * 32-bit ARM (incl. the compat view of ARM64 kernels), POWER, s390x, RISC-V, LoongArch, MIPS and
+ * SPARC, and returns a best-effort generic view of anything else without throwing.
  */
-import { ARM_IMPLEMENTERS } from './tables.js';
+import { ARM_IMPLEMENTERS, MIPS_VENDORS, RISCV_VENDOR_IDS, RISCV_UARCH_VENDORS, SPARC_VENDORS } from './tables.js';
 
 /** The layout a cpuinfo text was recognised as. */
-export type CpuinfoKind = 'x86' | 'arm' | 'ppc' | 's390' | 'riscv' | 'sparc' | 'loongarch' | 'unknown';
+export type CpuinfoKind = 'x86' | 'arm' | 'ppc' | 's390' | 'riscv' | 'sparc' | 'loongarch' | 'mips' | 'unknown';
 
 /** One distinct ARM Main ID register value, as cpuinfo spells its fields. */
 export interface MidrInfo {
@@ -58,7 +58,7 @@ export interface Cpuinfo {
   isa: string | null;
   /** `cpu MHz` values (x86), per processor block. */
   mhz: number[];
-  /** x86 topology from physical id / core id, when present. */
+  /** Topology from physical id / core id (x86) or package / core (LoongArch, MIPS), when present. */
   topology: { sockets: number; cores: number } | null;
 }
 
@@ -96,18 +96,39 @@ function midrValue(impl: string, variant?: string, arch?: string, part?: string,
   return '0x' + value.toString(16).toUpperCase().padStart(8, '0');
 }
 
-/** Guesses the layout from the keys present. */
+/**
+ * Guesses the layout from the keys present. LoongArch and MIPS come before ARM: LoongArch also
+ * prints a `Features` line (arch/loongarch/kernel/proc.c), and MIPS a `cpu model` line and an
+ * `isa` line of `mips*` names (arch/mips/kernel/proc.c).
+ */
 function classify(first: (k: string) => string | undefined, global: Record<string, string>): CpuinfoKind {
   const vendor = first('vendor_id');
   if (vendor === 'IBM/S390' || 'bogomips per cpu' in global) return 's390';
   if (first('isa')?.toLowerCase().startsWith('rv') || first('hart') !== undefined) return 'riscv';
+  if (/loongarch/i.test(first('ISA') ?? '') || /loongson-64/i.test(first('CPU Family') ?? first('cpu family') ?? '') || /loongson/i.test(first('Model Name') ?? ''))
+    return 'loongarch';
+  if (first('cpu model') !== undefined || /^mips/i.test(first('isa') ?? '')) return 'mips';
   if (first('flags') !== undefined && (vendor !== undefined || first('cpu family') !== undefined)) return 'x86';
   if (first('CPU implementer') !== undefined || first('Features') !== undefined) return 'arm';
   const cpu = first('cpu') ?? '';
-  if (/sparc/i.test(cpu) || 'ncpus active' in global) return 'sparc';
+  if (/sparc/i.test(cpu) || 'ncpus active' in global || first('ncpus active') !== undefined) return 'sparc';
   if (/power|ppc|altivec|^74\d|^75\d|^e\d{3,4}/i.test(cpu) || first('revision')?.includes('pvr')) return 'ppc';
-  if (/loongson/i.test(first('Model Name') ?? '') || /loongarch/i.test(first('ISA') ?? '')) return 'loongarch';
   return 'unknown';
+}
+
+/** The first table row whose pattern matches `s`. */
+const matchVendor = (table: readonly { re: RegExp; vendor: string }[], s: string | undefined): string | null =>
+  s ? (table.find((r) => r.re.test(s))?.vendor ?? null) : null;
+
+/** RISC-V vendor: `mvendorid` (JEDEC id) first, else the `uarch` prefix ("sifive,u74-mc"). */
+function riscvVendor(mvendorid: string | undefined, uarch: string | undefined): string | null {
+  const id = mvendorid?.trim().toLowerCase();
+  if (id && /^0x[0-9a-f]+$/.test(id)) {
+    const v = (RISCV_VENDOR_IDS as Record<string, string>)[`0x${Number.parseInt(id, 16).toString(16)}`];
+    if (v) return v;
+  }
+  const prefix = uarch?.split(',')[0]?.trim().toLowerCase();
+  return prefix ? ((RISCV_UARCH_VENDORS as Record<string, string>)[prefix] ?? null) : null;
 }
 
 /** Parses one /proc/cpuinfo text. Never throws on odd input; unknown layouts give a sparse result. */
@@ -186,23 +207,34 @@ export function parseCpuinfo(text: string): Cpuinfo {
     case 'riscv':
       isa = first('isa') ?? null;
       model = first('model name') ?? first('uarch') ?? null;
-      vendor = null;
+      vendor = riscvVendor(first('mvendorid'), first('uarch'));
       break;
     case 'sparc':
+      // `type` (sun4u, sun4v) is the platform, not the vendor: the vendor follows from the CPU name.
       model = first('cpu') ?? null;
-      vendor = first('type') ?? null;
+      vendor = matchVendor(SPARC_VENDORS, model ?? undefined);
+      flagsKey = first('cpucaps') !== undefined ? 'cpucaps' : null;
       break;
     case 'loongarch':
-      model = first('Model Name') ?? null;
+      model = first('Model Name') ?? first('model name') ?? null;
       vendor = 'Loongson';
       flagsKey = first('Features') !== undefined ? 'Features' : null;
       break;
+    case 'mips': {
+      model = first('cpu model') ?? null;
+      vendor = matchVendor(MIPS_VENDORS, model ?? undefined);
+      // The ISA levels and the ASEs are both feature lists (`msa`, `loongson-mmi`, `mips32r2`…).
+      for (const k of ['isa', 'ASEs implemented']) for (const w of words(first(k))) features.add(w);
+      flagsKey = first('ASEs implemented') !== undefined ? 'ASEs implemented' : null;
+      break;
+    }
     default:
       model = first('model name') ?? first('cpu') ?? null;
       break;
   }
 
-  const flags = flagsKey ? words(first(flagsKey)) : [];
+  // SPARC's cpucaps is comma-separated; the others are blank-separated.
+  const flags = flagsKey ? (kind === 'sparc' ? (first(flagsKey) ?? '').split(',').map((w) => w.trim()).filter(Boolean) : words(first(flagsKey))) : [];
   for (const f of flags) features.add(f);
 
   let logicalCpus: number | null = processors.length || null;
@@ -254,10 +286,12 @@ export function parseCpuinfo(text: string): Cpuinfo {
 
   const mhz = processors.map((p) => num(p['cpu MHz'])).filter((n): n is number => n !== null);
 
+  // x86 `physical id`/`core id`; LoongArch and MIPS `package`/`core` (their proc.c print both per CPU).
   let topology: Cpuinfo['topology'] = null;
-  if (kind === 'x86' && processors.length && processors.every((p) => p['physical id'] !== undefined)) {
-    const sockets = new Set(processors.map((p) => p['physical id']));
-    const cores = new Set(processors.map((p) => `${p['physical id']}/${p['core id'] ?? p['processor']}`));
+  const [pkgKey, coreKey] = kind === 'x86' ? ['physical id', 'core id'] : kind === 'loongarch' || kind === 'mips' ? ['package', 'core'] : [null, null];
+  if (pkgKey && coreKey && processors.length && processors.every((p) => p[pkgKey] !== undefined)) {
+    const sockets = new Set(processors.map((p) => p[pkgKey]));
+    const cores = new Set(processors.map((p) => `${p[pkgKey]}/${p[coreKey] ?? p['processor']}`));
     topology = { sockets: sockets.size, cores: cores.size };
   }
 
@@ -291,12 +325,21 @@ export interface RiscvIsa {
   multi: string[];
   /** letters then multi. */
   extensions: string[];
+  /** Pieces that follow no naming rule (e.g. `xv5-`), left out of `extensions`. */
+  invalid: string[];
 }
 
+/** A multi-letter extension name: its prefix letter, then letters/digits (a version suffix `2p0` is cut). */
+const MULTI = /^[zsx][a-z][a-z0-9]*?(?:\d+p\d+)?$/;
+
 /**
- * Parses a RISC-V ISA string such as `rv64imafdcv_zba_zbb_sstc` (the kernel's canonical form:
- * lower case, multi-letter extensions after underscores). Version suffixes (`i2p1`) are skipped.
- * Returns null when the string does not start with rv32/rv64/rv128.
+ * Parses a RISC-V ISA string such as `rv64imafdcv_zba_zbb_sstc`, following the ISA manual's naming
+ * rules as the kernel applies them (arch/riscv/kernel/cpufeature.c riscv_parse_isa_string):
+ * single letters after rv32/rv64, each with an optional version (`i2p1`); a multi-letter extension
+ * starts with `z`, `s` or `x` and runs to the next `_`. Two kernel workarounds are kept: an `s`
+ * directly followed by `u` among the single letters is the invalid pair of privilege letters some
+ * QEMU/OpenSBI versions print (not an extension `su…`), and a piece that is not a valid name is
+ * reported in `invalid`, not turned into an extension. Returns null without rv32/rv64/rv128.
  */
 export function parseRiscvIsa(isa: string): RiscvIsa | null {
   const s = isa.trim().toLowerCase();
@@ -304,26 +347,36 @@ export function parseRiscvIsa(isa: string): RiscvIsa | null {
   if (!m) return null;
   const letters: string[] = [];
   const multi: string[] = [];
-  const parts = m[2].split('_').filter(Boolean);
-  parts.forEach((part, idx) => {
-    if (idx > 0 || /^[zsx][a-z]/.test(part)) {
-      // after the first underscore everything is a (usually multi-letter) extension
-      const name = part.replace(/\d+(p\d+)?$/, '');
-      if (name.length === 1) letters.push(name);
-      else if (name) multi.push(name);
+  const invalid: string[] = [];
+  const addMulti = (piece: string) => {
+    if (!MULTI.test(piece)) return void invalid.push(piece);
+    multi.push(piece.replace(/\d+p\d+$/, ''));
+  };
+  m[2].split('_').forEach((part, idx) => {
+    if (!part) return;
+    if (idx > 0) {
+      // after an underscore: a multi-letter extension, or (rarely) a lone single letter
+      if (/^[a-z](\d+(p\d+)?)?$/.test(part) && !/^[zsx]/.test(part)) letters.push(part[0]);
+      else addMulti(part);
       return;
     }
     let i = 0;
     while (i < part.length) {
       const c = part[i];
-      if ((c === 'z' || c === 's' || c === 'x') && i > 0) {
-        multi.push(part.slice(i).replace(/\d+(p\d+)?$/, ''));
+      if (c === 's' && part[i + 1] === 'u') {
+        i += 2; // the invalid single-letter `s` and `u` (see above)
+        continue;
+      }
+      if (c === 'z' || c === 's' || c === 'x') {
+        addMulti(part.slice(i));
         break;
       }
-      if (c >= 'a' && c <= 'z') {
-        if (c === 'g') letters.push('i', 'm', 'a', 'f', 'd');
-        else letters.push(c);
+      if (!/[a-z]/.test(c)) {
+        invalid.push(part.slice(i));
+        break;
       }
+      if (c === 'g') letters.push('i', 'm', 'a', 'f', 'd');
+      else letters.push(c);
       i++;
       const ver = /^\d+(p\d+)?/.exec(part.slice(i)); // version suffix such as 2p1
       if (ver) i += ver[0].length;
@@ -332,5 +385,5 @@ export function parseRiscvIsa(isa: string): RiscvIsa | null {
   const uniq = (a: string[]) => [...new Set(a)];
   const L = uniq(letters);
   const M = uniq(multi);
-  return { base: m[1], letters: L, multi: M, extensions: [...L, ...M] };
+  return { base: m[1], letters: L, multi: M, extensions: [...L, ...M], invalid };
 }

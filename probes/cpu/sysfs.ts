@@ -97,3 +97,82 @@ export async function readVectorLengths(host: Host): Promise<{ sve: number | nul
   const n = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : null);
   return { sve: n(sve), sme: n(sme) };
 }
+
+/** One CPU's /sys/devices/system/cpu/cpuN/topology files (null where the kernel lacks the file). */
+export interface CpuTopologyRecord {
+  cpu: number;
+  coreId: number | null;
+  packageId: number | null;
+  dieId: number | null;
+  clusterId: number | null;
+  /** thread_siblings_list, or core_cpus_list on kernels that dropped the old name: the CPUs of this core. */
+  threadSiblings: string | null;
+  /** core_siblings_list or package_cpus_list: the CPUs of this package. */
+  packageCpus: string | null;
+}
+
+/** Topology counted from sysfs records; null fields where the records cannot tell. */
+export interface SysfsTopology {
+  /** CPUs with a topology directory (online ones). */
+  cpus: number;
+  sockets: number | null;
+  cores: number | null;
+  threadsPerCore: number | null;
+  /** Distinct (package, cluster_id) pairs, where the kernel exposes cluster_id. */
+  clusters: number | null;
+  /** Distinct (package, die_id) pairs, where the kernel exposes die_id. */
+  dies: number | null;
+}
+
+const intOrNull = (v: string | undefined): number | null => (v !== undefined && /^-?\d+$/.test(v) ? Number(v) : null);
+
+/** The topology files of each online CPU; undefined when sysfs has no cpuN/topology at all. */
+export async function readTopology(host: Host): Promise<CpuTopologyRecord[] | undefined> {
+  const names = ((await host.readDir(CPU)) ?? []).filter((n) => /^cpu\d+$/.test(n)).slice(0, 4096);
+  const recs = await Promise.all(
+    names.map(async (n): Promise<CpuTopologyRecord | undefined> => {
+      const base = `${CPU}/${n}/topology`;
+      const [core, pkg, die, cluster, thr, corecpus, coresib, pkgcpus] = await Promise.all(
+        ['core_id', 'physical_package_id', 'die_id', 'cluster_id', 'thread_siblings_list', 'core_cpus_list', 'core_siblings_list', 'package_cpus_list'].map(
+          (f) => trimmed(host, `${base}/${f}`),
+        ),
+      );
+      if ([core, pkg, thr, corecpus, coresib, pkgcpus].every((v) => v === undefined)) return undefined; // offline or no topology dir
+      return {
+        cpu: Number(n.slice(3)),
+        coreId: intOrNull(core),
+        packageId: intOrNull(pkg),
+        dieId: intOrNull(die),
+        clusterId: intOrNull(cluster),
+        threadSiblings: thr ?? corecpus ?? null,
+        packageCpus: coresib ?? pkgcpus ?? null,
+      };
+    }),
+  );
+  const out = recs.filter((r): r is CpuTopologyRecord => !!r).sort((a, b) => a.cpu - b.cpu);
+  return out.length ? out : undefined;
+}
+
+/**
+ * Counts sockets, cores and threads from the records. A core is a distinct thread-siblings list
+ * (unique per core on every architecture); core_id alone is not: on arm64 it repeats across
+ * clusters and on s390 across books. A package is a distinct physical_package_id, or a distinct
+ * package CPU list where the id is -1 (the kernel's "unknown", e.g. some arm64 DT machines).
+ */
+export function countTopology(recs: readonly CpuTopologyRecord[]): SysfsTopology {
+  const distinct = (f: (r: CpuTopologyRecord) => string | null): number | null => {
+    const vals = recs.map(f);
+    return vals.every((v) => v !== null) ? new Set(vals).size : null;
+  };
+  const pkg = (r: CpuTopologyRecord) =>
+    r.packageId !== null && r.packageId >= 0 ? `id${r.packageId}` : r.packageCpus !== null ? `cpus${r.packageCpus}` : null;
+  const sockets = distinct(pkg);
+  let cores = distinct((r) => r.threadSiblings);
+  if (cores === null) cores = distinct((r) => (pkg(r) !== null && r.coreId !== null ? `${pkg(r)}/${r.dieId}/${r.clusterId}/${r.coreId}` : null));
+  const sizes = recs.map((r) => (r.threadSiblings !== null ? cpuListCount(r.threadSiblings) : null));
+  const threadsPerCore = sizes.every((s) => s !== null) && sizes.length ? Math.max(...(sizes as number[])) : cores ? (Number.isInteger(recs.length / cores) ? recs.length / cores : null) : null;
+  // -1 is the kernel's "unknown"; x86 reports an unknown cluster (L2) id as BAD_APICID, 0xffff.
+  const withPkg = (f: (r: CpuTopologyRecord) => number | null) =>
+    recs.length && recs.every((r) => f(r) !== null && f(r)! >= 0 && f(r) !== 0xffff) ? distinct((r) => `${pkg(r)}/${f(r)}`) : null;
+  return { cpus: recs.length, sockets, cores, threadsPerCore, clusters: withPkg((r) => r.clusterId), dies: withPkg((r) => r.dieId) };
+}

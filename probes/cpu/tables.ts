@@ -5,7 +5,7 @@
  */
 
 /** Architecture families the probe knows tables for. */
-export type ArchFamily = 'x86' | 'arm64' | 'arm' | 'ppc' | 's390' | 'riscv' | 'other';
+export type ArchFamily = 'x86' | 'arm64' | 'arm' | 'ppc' | 's390' | 'riscv' | 'loongarch' | 'mips' | 'sparc' | 'other';
 
 /** Maps Node's `process.arch` to an architecture family. */
 export function archFamily(nodeArch: string): ArchFamily {
@@ -25,6 +25,16 @@ export function archFamily(nodeArch: string): ArchFamily {
       return 's390';
     case 'riscv64':
       return 'riscv';
+    case 'loong64':
+      return 'loongarch';
+    case 'mips':
+    case 'mipsel':
+    case 'mips64':
+    case 'mips64el':
+      return 'mips';
+    case 'sparc':
+    case 'sparc64':
+      return 'sparc';
     default:
       return 'other';
   }
@@ -121,6 +131,29 @@ export const S390_SIMD = [
 /** RISC-V vector: the single-letter `v` extension of the ISA string. */
 export const RISCV_SIMD = [{ id: 'rvv', flags: ['v'] }] as const satisfies readonly SimdRow[];
 
+/** LoongArch vector units: LSX (128-bit) and LASX (256-bit), `Features` names (arch/loongarch/kernel/proc.c). */
+export const LOONGARCH_SIMD = [
+  { id: 'lsx', flags: ['lsx'] },
+  { id: 'lasx', flags: ['lasx'] },
+] as const satisfies readonly SimdRow[];
+
+/** MIPS SIMD-capable ASEs as `ASEs implemented` spells them (arch/mips/kernel/proc.c). */
+export const MIPS_SIMD = [
+  { id: 'msa', flags: ['msa'] },
+  { id: 'mdmx', flags: ['mdmx'] },
+  { id: 'mips3d', flags: ['mips3d'] },
+  { id: 'dsp', flags: ['dsp'] },
+  { id: 'dspr2', flags: ['dspr2'] },
+  { id: 'loongson_mmi', flags: ['loongson-mmi'] },
+] as const satisfies readonly SimdRow[];
+
+/** SPARC Visual Instruction Set levels, `cpucaps` names (arch/sparc/kernel/setup_64.c). */
+export const SPARC_SIMD = [
+  { id: 'vis', flags: ['vis'] },
+  { id: 'vis2', flags: ['vis2'] },
+  { id: 'vis3', flags: ['vis3'] },
+] as const satisfies readonly SimdRow[];
+
 /** The SIMD table for an architecture family. */
 export const SIMD_TABLES: Readonly<Record<ArchFamily, readonly SimdRow[]>> = {
   x86: X86_SIMD,
@@ -129,7 +162,19 @@ export const SIMD_TABLES: Readonly<Record<ArchFamily, readonly SimdRow[]>> = {
   ppc: PPC_SIMD,
   s390: S390_SIMD,
   riscv: RISCV_SIMD,
+  loongarch: LOONGARCH_SIMD,
+  mips: MIPS_SIMD,
+  sparc: SPARC_SIMD,
   other: [],
+};
+
+/**
+ * SIMD rows /proc/cpuinfo cannot show on a family: their absence there proves nothing, so without
+ * auxv they are null, not false. POWER cpuinfo names no vector unit but AltiVec (in its `cpu`
+ * line); VSX (POWER7 and later) is visible only in AT_HWCAP.
+ */
+export const CPUINFO_BLIND: Readonly<Partial<Record<ArchFamily, readonly string[]>>> = {
+  ppc: ['vsx'],
 };
 
 /** One requirement of an x86-64 psABI level. */
@@ -345,6 +390,76 @@ export const ARM_IMPLEMENTERS = {
   '0x70': 'Phytium',
   '0xc0': 'Ampere',
 } as const satisfies Record<string, string>;
+
+/** 32-bit ARM AT_HWCAP bits → kernel names (arch/arm/include/uapi/asm/hwcap.h), bit 0 first. */
+export const ARM32_HWCAP = [
+  'swp', 'half', 'thumb', '26bit', 'fastmult', 'fpa', 'vfp', 'edsp',
+  'java', 'iwmmxt', 'crunch', 'thumbee', 'neon', 'vfpv3', 'vfpv3d16', 'tls',
+  'vfpv4', 'idiva', 'idivt', 'vfpd32', 'lpae', 'evtstrm',
+] as const;
+
+/** 32-bit ARM AT_HWCAP2 bits (same header): the ARMv8 crypto extension seen by AArch32. */
+export const ARM32_HWCAP2 = ['aes', 'pmull', 'sha1', 'sha2', 'crc32'] as const;
+
+/**
+ * s390 AT_HWCAP bits → cpuinfo `features` names (arch/s390/include/asm/elf.h HWCAP_NR_*; bit 7,
+ * HPAGE, is printed as `edat`).
+ */
+export const S390_HWCAP = [
+  'esan3', 'zarch', 'stfle', 'msa', 'ldisp', 'eimm', 'dfp', 'edat',
+  'etf3eh', 'highgprs', 'te', 'vx', 'vxd', 'vxe', 'gs', 'vxe2',
+  'vxp', 'sort', 'dflt', 'vxp2', 'nnpa', 'pcimio', 'sie',
+] as const;
+
+/** LoongArch AT_HWCAP bits → `Features` names (arch/loongarch/include/uapi/asm/hwcap.h). */
+export const LOONGARCH_HWCAP = [
+  'cpucfg', 'lam', 'ual', 'fpu', 'lsx', 'lasx', 'crc32', 'complex',
+  'crypto', 'lvz', 'lbt_x86', 'lbt_arm', 'lbt_mips', 'ptw', 'lspw',
+] as const;
+
+/** MIPS AT_HWCAP bits → `ASEs implemented`/isa names (arch/mips/include/uapi/asm/hwcap.h). */
+export const MIPS_HWCAP = [
+  'r6', 'msa', 'crc32', 'mips16', 'mdmx', 'mips3d', 'smartmips', 'dsp',
+  'dspr2', 'dspr3', 'mips16e2', 'loongson-mmi', 'loongson-ext', 'loongson-ext2',
+] as const;
+
+/**
+ * RISC-V `mvendorid` (JEDEC JEP106 bank and code) → vendor. 0x489, 0x5b7, 0x31e and 0x29 are the
+ * kernel's own list (arch/riscv/include/asm/vendorid_list.h); 0x710 is SpacemiT, from the X60
+ * capture whose source (archspec) names the vendor. 0 means "not implemented" (QEMU, some FPGAs).
+ */
+export const RISCV_VENDOR_IDS = {
+  '0x29': 'Microchip',
+  '0x31e': 'Andes',
+  '0x489': 'SiFive',
+  '0x5b7': 'T-Head',
+  '0x710': 'SpacemiT',
+} as const satisfies Record<string, string>;
+
+/** The vendor prefix of a RISC-V `uarch` line (device-tree compatible, "sifive,u74-mc") → vendor. */
+export const RISCV_UARCH_VENDORS = {
+  sifive: 'SiFive',
+  thead: 'T-Head',
+  spacemit: 'SpacemiT',
+  andestech: 'Andes',
+  starfive: 'StarFive',
+} as const satisfies Record<string, string>;
+
+/** SPARC `cpu` line → vendor (UltraSPARC I–IV and T1/T2 were Sun's; T3 and later and M-series Oracle's; SPARC64 Fujitsu's). */
+export const SPARC_VENDORS: readonly { re: RegExp; vendor: string }[] = [
+  { re: /SPARC64/i, vendor: 'Fujitsu' },
+  { re: /UltraSparc T[3-9]|SPARC[- ]T\d|SPARC[- ]M\d/i, vendor: 'Oracle' },
+  { re: /UltraSparc|TI UltraSparc|Niagara/i, vendor: 'Sun' },
+];
+
+/** MIPS `cpu model` line → vendor. */
+export const MIPS_VENDORS: readonly { re: RegExp; vendor: string }[] = [
+  { re: /^Loongson/i, vendor: 'Loongson' },
+  { re: /^Cavium Octeon/i, vendor: 'Cavium' },
+  { re: /^Ingenic/i, vendor: 'Ingenic' },
+  { re: /^Broadcom|^BMIPS/i, vendor: 'Broadcom' },
+  { re: /^MIPS\b/i, vendor: 'MIPS' },
+];
 
 /** POWER AT_HWCAP bits this probe reads (arch/powerpc/include/uapi/asm/cputable.h). */
 export const PPC_HWCAP = [

@@ -117,6 +117,10 @@ export const CRYPTO_TABLES: Readonly<Record<ArchFamily, readonly CryptoRow[]>> =
   ppc: PPC_CRYPTO,
   s390: S390_CRYPTO,
   riscv: RISCV_CRYPTO,
+  // No OpenSSL capability mask and no table yet for these (LoongArch `crypto`/`crc32`, SPARC cpucaps aes).
+  loongarch: [],
+  mips: [],
+  sparc: [],
   other: [],
 };
 

@@ -1,5 +1,6 @@
 /** The environment probe's finding codes; messages are rendered from code and args. */
 import type { Finding, Severity } from '../../src/types.js';
+import { EMULATION_MECHANISMS, type EmulationMechanism } from './virt.js';
 
 type Args = Record<string, string | number | boolean | null>;
 
@@ -36,6 +37,13 @@ export const ENV_FINDINGS = {
     capability: 'env.container',
     message: (a: Args) => `running in a container (${a.engine ?? 'unknown engine'}${a.kubernetes ? ', Kubernetes' : ''})`,
     hint: undefined,
+  },
+  ENV_EMULATED: {
+    severity: 'warning',
+    capability: 'env.emulated',
+    message: (a: Args) =>
+      `this ${a.processArch} process runs under ${EMULATION_MECHANISMS[a.mechanism as EmulationMechanism] ?? a.mechanism} on a ${a.hostArch ?? 'different'} machine: CPU features are what the emulator presents, and any calibration measures the emulator, not the hardware`,
+    hint: 'run a native build on this machine (or a native runner) to measure the hardware',
   },
   ENV_CI: {
     severity: 'info',

@@ -6,7 +6,7 @@ import type { Capability, Detection, Evidence, Finding, Probe, ProbeContext } fr
 import type { Host } from '../../src/host/host.js';
 import { ciVendors } from '../../src/host/env-allowlist.js';
 import { detectOs } from './os.js';
-import { detectVirt, type VirtFacts } from './virt.js';
+import { detectEmulation, detectVirt, type EmulationFacts, type VirtFacts } from './virt.js';
 import { detectContainer, type ContainerFacts } from './container.js';
 import { detectCi, GENERIC_CI_VARS, type CiFacts } from './ci.js';
 import { detectResources, type ResourceFacts } from './cgroup.js';
@@ -36,9 +36,17 @@ export function derive(
   container: ContainerFacts,
   ci: CiFacts,
   r: ResourceFacts,
+  emulation?: EmulationFacts,
 ): { capabilities: Record<string, Capability>; findings: Finding[] } {
   const capabilities: Record<string, Capability> = {};
   const findings: Finding[] = [];
+
+  if (emulation) {
+    const e = emulation;
+    capabilities['env.emulated'] = cap(e.emulated, e.evidence, e.emulated ? `${e.mechanism}: ${e.processArch} process on a ${e.hostArch ?? 'different'} machine` : undefined);
+    if (e.emulated)
+      findings.push(finding('ENV_EMULATED', { mechanism: e.mechanism, processArch: e.processArch, hostArch: e.hostArch }, e.evidence));
+  }
 
   capabilities['env.virtualized'] = cap(
     virt.isVirtual,
@@ -105,18 +113,19 @@ function mergeEvidence(trails: Trail[]): Evidence[] {
 export async function detectEnvironment(realHost: Host, ctx?: Pick<ProbeContext, 'signal'>): Promise<Detection> {
   const host = memoHost(realHost);
   const signal = ctx?.signal;
-  const trails = { os: new Trail(), virt: new Trail(), ct: new Trail(), res: new Trail() };
-  const [os, virtualization, container, resources] = await Promise.all([
+  const trails = { os: new Trail(), virt: new Trail(), ct: new Trail(), res: new Trail(), emu: new Trail() };
+  const [os, virtualization, container, resources, emulation] = await Promise.all([
     detectOs(host, trails.os, signal),
     detectVirt(host, trails.virt, signal),
     detectContainer(host, trails.ct, signal),
     detectResources(host, trails.res),
+    detectEmulation(host, trails.emu, signal),
   ]);
   const ci = detectCi((n) => host.env(n), ciVendors());
-  const { capabilities, findings } = derive(virtualization, container, ci, resources);
+  const { capabilities, findings } = derive(virtualization, container, ci, resources, emulation);
   return {
     status: 'ok',
-    facts: { ...os, virtualization, container, ci, ...resources },
+    facts: { ...os, virtualization, container, ci, ...resources, emulation },
     evidence: mergeEvidence(Object.values(trails)),
     capabilities,
     findings,

@@ -1,6 +1,7 @@
 /** Virtualization: is this a virtual machine, and which hypervisor runs it. Containers are container.ts. */
 import type { Host } from '../../src/host/host.js';
 import { Trail, firstLine, sortedUnique } from './util.js';
+import { parseCpuinfo, type Cpuinfo } from '../cpu/parse-cpuinfo.js';
 
 /** Hypervisor technologies this probe names. */
 export type VirtTechnology =
@@ -211,4 +212,180 @@ export async function detectVirt(host: Host, trail: Trail, signal?: AbortSignal)
   if (p === 'darwin') return combineVirt(await darwinSignals(host, trail, signal));
   trail.add('virtualization', false, `no detection for platform ${p}`);
   return combineVirt([]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Emulated processes: this process's architecture is not the machine's (user-mode QEMU through
+// binfmt_misc in multi-arch docker builds, Rosetta 2, Windows x64-on-ARM). Shared with the cpu
+// probe, which then takes the process's capabilities from its own auxv, not the host's cpuinfo.
+
+/** How the process is emulated. */
+export type EmulationMechanism = 'qemu-user' | 'rosetta' | 'windows-arm64-emulation' | 'user-mode-emulator';
+
+/** How findings name each mechanism. */
+export const EMULATION_MECHANISMS: Readonly<Record<EmulationMechanism, string>> = {
+  'qemu-user': 'user-mode QEMU (binfmt_misc)',
+  rosetta: 'Rosetta 2',
+  'windows-arm64-emulation': "Windows' x64/x86 emulation on ARM64",
+  'user-mode-emulator': 'a user-mode emulator (no binfmt_misc entry: started directly, as `qemu-<arch>` does)',
+};
+
+/** facts.emulation (environment) and the cpu probe's facts.emulation. */
+export interface EmulationFacts {
+  /** true: the process runs under an emulator; false: checked and native; null: cannot tell. */
+  emulated: boolean | null;
+  mechanism: EmulationMechanism | null;
+  /** Node's process.arch (what the process is built for). */
+  processArch: string;
+  /** The machine's architecture as the kernel/OS describes it, when known. */
+  hostArch: string | null;
+  /** What proved it, one line each (a binfmt_misc entry, the cpuinfo layout, a sysctl…). */
+  evidence: string[];
+}
+
+/** Node arch → the names an ELF machine / QEMU binary / kernel use for it. */
+export const EMULATION_ARCHES: Readonly<Record<string, { qemu: readonly string[]; cpuinfo: string }>> = {
+  x64: { qemu: ['x86_64'], cpuinfo: 'x86' },
+  ia32: { qemu: ['i386', 'i486', 'i686'], cpuinfo: 'x86' },
+  arm64: { qemu: ['aarch64', 'aarch64_be'], cpuinfo: 'arm' },
+  arm: { qemu: ['arm', 'armeb'], cpuinfo: 'arm' },
+  ppc64: { qemu: ['ppc64', 'ppc64le'], cpuinfo: 'ppc' },
+  ppc: { qemu: ['ppc'], cpuinfo: 'ppc' },
+  s390x: { qemu: ['s390x'], cpuinfo: 's390' },
+  riscv64: { qemu: ['riscv64'], cpuinfo: 'riscv' },
+  loong64: { qemu: ['loongarch64'], cpuinfo: 'loongarch' },
+  mips: { qemu: ['mips', 'mipsn32'], cpuinfo: 'mips' },
+  mipsel: { qemu: ['mipsel', 'mipsn32el'], cpuinfo: 'mips' },
+  mips64: { qemu: ['mips64'], cpuinfo: 'mips' },
+  mips64el: { qemu: ['mips64el'], cpuinfo: 'mips' },
+};
+
+/** A cpuinfo layout → the architecture name it implies (aarch64 when the ARM features are AArch64's). */
+function hostArchOfLayout(ci: Cpuinfo): string | null {
+  switch (ci.kind) {
+    case 'x86':
+      return ci.features.includes('lm') ? 'x86_64' : 'x86';
+    case 'arm':
+      return ci.features.includes('asimd') && !ci.features.includes('neon') ? 'aarch64' : 'arm';
+    case 'ppc':
+      return 'ppc64';
+    case 's390':
+      return 's390x';
+    case 'riscv':
+      return ci.isa?.startsWith('rv32') ? 'riscv32' : 'riscv64';
+    case 'loongarch':
+      return 'loongarch64';
+    case 'mips':
+      return 'mips';
+    case 'sparc':
+      return 'sparc64';
+    default:
+      return null;
+  }
+}
+
+/** One binfmt_misc entry (/proc/sys/fs/binfmt_misc/NAME). */
+export interface BinfmtEntry {
+  name: string;
+  enabled: boolean;
+  interpreter: string | null;
+}
+
+/** Parses a binfmt_misc entry file ("enabled", "interpreter /usr/bin/qemu-aarch64-static", "flags: F"…). */
+export function parseBinfmtEntry(name: string, text: string): BinfmtEntry {
+  const lines = text.split('\n').map((l) => l.trim());
+  const interp = lines.find((l) => l.startsWith('interpreter '))?.slice('interpreter '.length).trim() ?? null;
+  return { name, enabled: lines[0] === 'enabled', interpreter: interp };
+}
+
+/** Whether a binfmt_misc entry runs binaries of Node arch `arch` through an emulator (by its name or interpreter). */
+export function binfmtMatches(e: BinfmtEntry, arch: string): boolean {
+  const names = EMULATION_ARCHES[arch]?.qemu ?? [];
+  const hay = `${e.name} ${e.interpreter ?? ''}`.toLowerCase();
+  if (/rosetta/.test(hay)) return arch === 'x64';
+  return names.some((n) => new RegExp(`qemu-${n}(?![a-z0-9_])`).test(hay));
+}
+
+/**
+ * Linux: a cpuinfo layout foreign to process.arch (the kernel describes another CPU family), and
+ * an enabled binfmt_misc entry that sends this architecture's binaries to an emulator. Either
+ * proves emulation; the binfmt entry names the mechanism (QEMU or Rosetta for Linux).
+ */
+export function emulationFromLinux(arch: string, cpuinfo: string | undefined, binfmt: BinfmtEntry[] | undefined): EmulationFacts {
+  const evidence: string[] = [];
+  const want = EMULATION_ARCHES[arch]?.cpuinfo;
+  let hostArch: string | null = null;
+  let foreign: boolean | null = null;
+  if (cpuinfo !== undefined) {
+    const ci = parseCpuinfo(cpuinfo);
+    hostArch = hostArchOfLayout(ci);
+    if (ci.kind !== 'unknown' && want) {
+      foreign = ci.kind !== want;
+      evidence.push(`/proc/cpuinfo has the ${ci.kind} layout (${hostArch}), ${foreign ? 'foreign to' : 'native for'} process.arch ${arch}`);
+    }
+  }
+  const hits = (binfmt ?? []).filter((e) => e.enabled && binfmtMatches(e, arch));
+  for (const e of hits) evidence.push(`/proc/sys/fs/binfmt_misc/${e.name}: enabled, interpreter ${e.interpreter ?? '?'}`);
+  const rosetta = hits.some((e) => /rosetta/i.test(`${e.name} ${e.interpreter}`));
+  const qemu = hits.some((e) => /qemu/i.test(`${e.name} ${e.interpreter}`));
+  // A binfmt entry alone is enough only together with a foreign layout, or when cpuinfo cannot say:
+  // docker's binfmt installer registers every foreign architecture, never the native one.
+  const emulated = foreign === true || (foreign === null && hits.length > 0) ? true : foreign === false ? false : null;
+  const mechanism: EmulationMechanism | null = !emulated ? null : rosetta ? 'rosetta' : qemu ? 'qemu-user' : 'user-mode-emulator';
+  return { emulated, mechanism, processArch: arch, hostArch, evidence };
+}
+
+/** Detects whether this process runs under an emulator. Never throws. */
+export async function detectEmulation(host: Host, trail?: Trail, signal?: AbortSignal): Promise<EmulationFacts> {
+  const info = host.info();
+  const arch = info.arch;
+  if (info.platform === 'linux' || info.platform === 'android') {
+    const dir = '/proc/sys/fs/binfmt_misc';
+    const [cpuinfo, names] = await Promise.all([host.readFile('/proc/cpuinfo'), host.readDir(dir)]);
+    const entries = names
+      ? await Promise.all(
+          names
+            .filter((n) => n !== 'register' && n !== 'status')
+            .map(async (n) => {
+              const t = await host.readFile(`${dir}/${n}`);
+              return t === undefined ? undefined : parseBinfmtEntry(n, t);
+            }),
+        )
+      : undefined;
+    const list = entries?.filter((e): e is BinfmtEntry => !!e);
+    trail?.add(dir, names !== undefined, names === undefined ? 'absent or not mounted' : `${list?.length ?? 0} entries`);
+    return emulationFromLinux(arch, cpuinfo, list);
+  }
+  if (info.platform === 'darwin') {
+    // sysctl.proc_translated is 1 in a process Rosetta 2 translates, 0 in a native one; unknown on Intel Macs.
+    const r = trail
+      ? await trail.exec(host, 'sysctl', ['-n', 'sysctl.proc_translated'], signal)
+      : await host.exec('sysctl', ['-n', 'sysctl.proc_translated'], { timeoutMs: 1500, signal });
+    const v = r.status === 'ok' ? firstLine(r.stdout) : undefined;
+    if (v === '1') return { emulated: true, mechanism: 'rosetta', processArch: arch, hostArch: 'arm64', evidence: ['sysctl.proc_translated: 1'] };
+    if (v === '0') return { emulated: false, mechanism: null, processArch: arch, hostArch: arch, evidence: ['sysctl.proc_translated: 0'] };
+    // Intel Macs have no such OID: nothing translates there.
+    if (arch === 'x64' && r.status === 'failed') return { emulated: false, mechanism: null, processArch: arch, hostArch: 'x64', evidence: ['sysctl.proc_translated: unknown OID (Intel Mac)'] };
+    return { emulated: null, mechanism: null, processArch: arch, hostArch: null, evidence: [] };
+  }
+  if (info.platform === 'win32') return emulationFromWindows(arch, (n) => host.env(n));
+  return { emulated: null, mechanism: null, processArch: arch, hostArch: null, evidence: [] };
+}
+
+/**
+ * Windows: PROCESSOR_IDENTIFIER is set once for the machine ("ARMv8 (64-bit) Family 8 …" on ARM64),
+ * while an x64 or x86 process on ARM64 sees PROCESSOR_ARCHITECTURE=AMD64/x86; a WOW64 x86 process
+ * on ARM64 also gets PROCESSOR_ARCHITEW6432=ARM64.
+ */
+export function emulationFromWindows(arch: string, env: (n: string) => string | undefined): EmulationFacts {
+  const ident = env('PROCESSOR_IDENTIFIER');
+  const w6432 = env('PROCESSOR_ARCHITEW6432');
+  const nativeArm = /^ARM/i.test(ident ?? '') || /^ARM64$/i.test(w6432 ?? '');
+  const evidence = [
+    ...(ident ? [`PROCESSOR_IDENTIFIER=${ident}`] : []),
+    ...(w6432 ? [`PROCESSOR_ARCHITEW6432=${w6432}`] : []),
+  ];
+  if (ident === undefined && w6432 === undefined) return { emulated: null, mechanism: null, processArch: arch, hostArch: null, evidence };
+  const emulated = nativeArm && (arch === 'x64' || arch === 'ia32');
+  return { emulated, mechanism: emulated ? 'windows-arm64-emulation' : null, processArch: arch, hostArch: nativeArm ? 'arm64' : null, evidence };
 }

@@ -57,7 +57,11 @@ export const MASK_VARS = [
 ] as const;
 
 /** Variables that identify the environment (container, CI), read with their values. */
-export const CONTEXT_VARS = ['CI', 'CONTINUOUS_INTEGRATION', 'BUILD_NUMBER', 'RUN_ID', 'container', 'NODE'] as const;
+export const CONTEXT_VARS = [
+  'CI', 'CONTINUOUS_INTEGRATION', 'BUILD_NUMBER', 'RUN_ID', 'container', 'NODE',
+  // Windows: the machine's processor, against the process's architecture (emulated x64 on ARM64)
+  'PROCESSOR_IDENTIFIER', 'PROCESSOR_ARCHITEW6432',
+] as const;
 
 /** Variables whose presence matters but whose value is an address or identifier: read as "<set>". */
 export const PRESENCE_VARS = ['KUBERNETES_SERVICE_HOST', 'KUBERNETES_PORT'] as const;

@@ -54,6 +54,7 @@ test('RISC-V ISA strings: base, letters, multi-letter, g and versions', () => {
     letters: ['i', 'm', 'a', 'f', 'd', 'c', 'v'],
     multi: ['zba', 'zbb', 'sstc'],
     extensions: ['i', 'm', 'a', 'f', 'd', 'c', 'v', 'zba', 'zbb', 'sstc'],
+    invalid: [],
   });
   assert.equal(parseRiscvIsa('rv64gc')!.letters, ['i', 'm', 'a', 'f', 'd', 'c']);
   assert.equal(parseRiscvIsa('rv32i2p1m2p0_zicsr2p0')!.extensions, ['i', 'm', 'zicsr']);

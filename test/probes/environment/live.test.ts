@@ -23,7 +23,7 @@ test('live: detection is fast and complete', async () => {
   const d = await environmentProbe.detect(new NodeHost(), ctx());
   const ms = performance.now() - t0;
   assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
-  assert.equal(Object.keys(d.capabilities).sort(), ['env.ci', 'env.container', 'env.cpu-quota', 'env.memory-limit', 'env.virtualized']);
+  assert.equal(Object.keys(d.capabilities).sort(), ['env.ci', 'env.container', 'env.cpu-quota', 'env.emulated', 'env.memory-limit', 'env.virtualized']);
   const f = d.facts as Record<string, any>;
   assert.is(f.node, process.versions.node);
 });

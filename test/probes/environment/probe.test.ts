@@ -8,7 +8,7 @@ import { environmentProbe } from '../../../probes/environment/index.js';
 const ctx = () => ({ signal: new AbortController().signal, calibrate: 'off' as const, peers: {}, progress() {} });
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../../fixtures/captures/${name}`, import.meta.url), 'utf8')) as Capture;
-const CAPS = ['env.ci', 'env.container', 'env.cpu-quota', 'env.memory-limit', 'env.virtualized'];
+const CAPS = ['env.ci', 'env.container', 'env.cpu-quota', 'env.emulated', 'env.memory-limit', 'env.virtualized'];
 
 test('probe identity', () => {
   assert.is(environmentProbe.id, 'environment');
@@ -47,6 +47,7 @@ test('fixture: KVM guest, docker container, cgroup v1, no limits', async () => {
     'env.ci': false,
     'env.container': true,
     'env.cpu-quota': false,
+    'env.emulated': false,
     'env.memory-limit': false,
     'env.virtualized': true,
   });
