@@ -2,7 +2,7 @@
 import type { Capability, Detection, Evidence, Finding, ProbeContext } from '../../src/types.js';
 import type { ExecResult, Host } from '../../src/host/host.js';
 import { emptyDetection } from '../../src/types.js';
-import { parseCpuinfo, parseRiscvIsa, type Cpuinfo } from './parse-cpuinfo.js';
+import { familyOfLayout, parseCpuinfo, parseRiscvIsa, type Cpuinfo } from './parse-cpuinfo.js';
 import { AT_HWCAP, AT_HWCAP2, decodeHwcaps, parseAuxv32, parseAuxv64 } from './parse-auxv.js';
 import { lscpuFacts, parseLscpu, type LscpuFacts } from './parse-lscpu.js';
 import { parseHwcapsTunable, parseLdsoHelp, type HwcapsSubdir } from './glibc.js';
@@ -50,30 +50,6 @@ async function guard<T>(source: string, ev: Evidence[], fn: () => Promise<T>): P
 const execDetail = (r: ExecResult): string =>
   r.status === 'ok' ? 'ok' : `${r.status}${r.code !== null ? ` (exit ${r.code})` : ''}${r.error ? `: ${r.error}` : ''}`;
 
-/** The family from cpuinfo's layout, for hosts whose Node arch says nothing (e.g. a replayed capture of another machine). */
-function familyFromCpuinfo(ci: Cpuinfo): ArchFamily {
-  switch (ci.kind) {
-    case 'x86':
-      return 'x86';
-    case 'arm':
-      return ci.features.includes('asimd') && !ci.features.includes('neon') ? 'arm64' : 'arm';
-    case 'ppc':
-      return 'ppc';
-    case 's390':
-      return 's390';
-    case 'riscv':
-      return 'riscv';
-    case 'loongarch':
-      return 'loongarch';
-    case 'mips':
-      return 'mips';
-    case 'sparc':
-      return 'sparc';
-    default:
-      return 'other';
-  }
-}
-
 /** Linux detection. Never throws: every source that fails becomes an evidence entry. */
 export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detection> {
   const d = emptyDetection();
@@ -108,7 +84,7 @@ export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detec
     ci = parseCpuinfo(cpuinfoText);
     ev.push({ source: CPUINFO, ok: true, detail: `layout ${ci.kind}, ${ci.processors.length} processor blocks` });
     sources.push(CPUINFO);
-    if (family === 'other') family = familyFromCpuinfo(ci);
+    if (family === 'other') family = familyOfLayout(ci);
   } else ev.push({ source: CPUINFO, ok: false, detail: 'absent or unreadable' });
 
   // Emulation: under user-mode QEMU or Rosetta the kernel's cpuinfo describes the host, not the CPU

@@ -3,6 +3,7 @@
  * 32-bit ARM (incl. the compat view of ARM64 kernels), POWER, s390x, RISC-V, LoongArch, MIPS and
  * SPARC, and returns a best-effort generic view of anything else without throwing.
  */
+import type { ArchFamily } from './tables.js';
 import { ARM_IMPLEMENTERS, MIPS_VENDORS, RISCV_VENDOR_IDS, RISCV_UARCH_VENDORS, SPARC_VENDORS } from './tables.js';
 
 /** The layout a cpuinfo text was recognised as. */
@@ -386,4 +387,15 @@ export function parseRiscvIsa(isa: string): RiscvIsa | null {
   const L = uniq(letters);
   const M = uniq(multi);
   return { base: m[1], letters: L, multi: M, extensions: [...L, ...M], invalid };
+}
+
+/**
+ * The architecture family a cpuinfo layout describes (for a replayed capture whose Node arch says
+ * nothing, and for telling an emulated process's host). ARM is AArch64 when its features are the
+ * AArch64 hwcaps (`asimd` without `neon`).
+ */
+export function familyOfLayout(ci: Cpuinfo): ArchFamily {
+  if (ci.kind === 'arm') return ci.features.includes('asimd') && !ci.features.includes('neon') ? 'arm64' : 'arm';
+  if (ci.kind === 'unknown') return 'other';
+  return ci.kind; // the other layouts are named as their families
 }

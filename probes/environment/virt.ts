@@ -1,7 +1,8 @@
 /** Virtualization: is this a virtual machine, and which hypervisor runs it. Containers are container.ts. */
 import type { Host } from '../../src/host/host.js';
 import { Trail, firstLine, sortedUnique } from './util.js';
-import { parseCpuinfo, type Cpuinfo } from '../cpu/parse-cpuinfo.js';
+import { familyOfLayout, parseCpuinfo, type Cpuinfo } from '../cpu/parse-cpuinfo.js';
+import type { ArchFamily } from '../cpu/tables.js';
 
 /** Hypervisor technologies this probe names. */
 export type VirtTechnology =
@@ -260,28 +261,17 @@ export const EMULATION_ARCHES: Readonly<Record<string, { qemu: readonly string[]
   mips64el: { qemu: ['mips64el'], cpuinfo: 'mips' },
 };
 
-/** A cpuinfo layout → the architecture name it implies (aarch64 when the ARM features are AArch64's). */
+/** Architecture family → the name `uname -m` gives its usual 64-bit kernel. */
+const FAMILY_MACHINE: Readonly<Record<ArchFamily, string | null>> = {
+  x86: 'x86_64', arm64: 'aarch64', arm: 'arm', ppc: 'ppc64', s390: 's390x', riscv: 'riscv64',
+  loongarch: 'loongarch64', mips: 'mips', sparc: 'sparc64', other: null,
+};
+
+/** A cpuinfo layout → the machine name it implies (32-bit x86 and RISC-V told apart by their flags/ISA). */
 function hostArchOfLayout(ci: Cpuinfo): string | null {
-  switch (ci.kind) {
-    case 'x86':
-      return ci.features.includes('lm') ? 'x86_64' : 'x86';
-    case 'arm':
-      return ci.features.includes('asimd') && !ci.features.includes('neon') ? 'aarch64' : 'arm';
-    case 'ppc':
-      return 'ppc64';
-    case 's390':
-      return 's390x';
-    case 'riscv':
-      return ci.isa?.startsWith('rv32') ? 'riscv32' : 'riscv64';
-    case 'loongarch':
-      return 'loongarch64';
-    case 'mips':
-      return 'mips';
-    case 'sparc':
-      return 'sparc64';
-    default:
-      return null;
-  }
+  if (ci.kind === 'x86' && !ci.features.includes('lm')) return 'x86';
+  if (ci.kind === 'riscv' && ci.isa?.startsWith('rv32')) return 'riscv32';
+  return FAMILY_MACHINE[familyOfLayout(ci)];
 }
 
 /** One binfmt_misc entry (/proc/sys/fs/binfmt_misc/NAME). */
