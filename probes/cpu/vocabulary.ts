@@ -20,11 +20,14 @@ export const cpuVocabulary: ProbeVocabulary = {
     CPU_AUXV_DISAGREE: 'nothing to fix: the kernel lists some features in only one of the two places; libraries that read HWCAP see the auxv set',
     CPU_HWCAPS_MASKED: 'remove the glibc.cpu.hwcaps entry from GLIBC_TUNABLES (in the environment, the container image or the service unit) unless it is there on purpose',
     CPU_HWCAPS_DISAGREE: "glibc's own answer (`ld.so --help`) wins; file a capture so the flag tables can follow this glibc",
+    CPU_EMULATED: 'run a native build of Node on this machine (or a native runner) to see and measure the real CPU; under emulation only the emulated feature set is meaningful',
     CPU_HWCAPS_IGNORED_NAME: 'spell the feature as glibc does (case-sensitive, e.g. AVX2, AVX512F); the names glibc accepts are listed in its manual under glibc.cpu.hwcaps',
   },
   facts: [
     'arch', 'platform', 'vendor', 'model', 'logicalCpus', 'cores', 'sockets', 'threadsPerCore', 'smt', 'coreTypes', 'hybrid', 'caches',
     'frequencies', 'flags', 'x86', 'x86_64Level', 'armLevel', 'sveVectorLength', 'smeVectorLength', 'glibcHwcapsLevel', 'glibcHwcapsSubdirs',
     'glibcTunablesHwcaps', 'sources', 'partial', 'calibration',
+    // issue 14: topology from sysfs, emulation, per-architecture identity
+    'topologySource', 'sysfsTopology', 'emulation', 'host', 'modelNames', 'loongarch', 'mips', 'sparc', 'riscvIds',
   ],
 };

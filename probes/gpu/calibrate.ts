@@ -58,10 +58,17 @@ export async function calibrateGpu(ctx: ProbeContext, d: Detection, opts: Calibr
       if (dev.metrics[`gpu.opencl.${dev.slug}.fma-f32`]?.status === 'ok' && dev.metrics[`gpu.opencl.${dev.slug}.bandwidth`]?.status === 'ok') verified.push(dev.name);
     }
     if (!devs.length) metrics['gpu.opencl.fma-f32'] = skipped('GFLOP/s', 'no OpenCL device');
-    capabilities['gpu.opencl'] = {
-      effective: verified.length ? true : devs.length ? false : null,
-      evidence: verified.map((n) => `FMA and bandwidth kernels verified on ${n}`),
-    };
+    // A software device (PoCL, rusticl on llvmpipe) verifies software.opencl, never gpu.opencl.
+    const sw = new Set(((d.facts.softwareDevices ?? []) as { api: string; name: string }[]).filter((s) => s.api === 'opencl').map((s) => s.name));
+    const isSw = (n: string) => sw.has(n);
+    const hwDevs = devs.filter((x) => !isSw(x.name));
+    const swDevs = devs.filter((x) => isSw(x.name));
+    const verdict = (names: string[], n: number) => ({
+      effective: names.length ? true : n ? false : null,
+      evidence: names.map((x) => `FMA and bandwidth kernels verified on ${x}`),
+    });
+    capabilities['gpu.opencl'] = verdict(verified.filter((n) => !isSw(n)), hwDevs.length);
+    if (swDevs.length) capabilities['software.opencl'] = verdict(verified.filter(isSw), swDevs.length);
   } else {
     metrics['gpu.opencl.fma-f32'] = skipped('GFLOP/s', cl.status === 'absent' ? `no OpenCL library: ${cl.error}` : (cl.error ?? run.detail));
   }

@@ -12,6 +12,9 @@ import type { ClQuery } from './worker/opencl.js';
 import type { CudaDriverQuery, CudaRuntimeQuery, NvmlQuery } from './worker/cuda.js';
 import { GPU_VENDOR_PCI, GPU_VENDORS, KERNEL_DRIVERS, PCI_VENDORS, softwareDevice, type GpuVendor } from './tables.js';
 import { finding } from './findings.js';
+import { mergeSource, normalizePciAddress, pciGpuVendor, type HardwareGpu, type SourceDevice } from './merge.js';
+
+export type { HardwareGpu } from './merge.js';
 
 /** Everything a platform detector gathered. Absent sources are null/undefined. */
 export interface GpuFacts {
@@ -33,17 +36,6 @@ export interface GpuFacts {
   controllers?: { vendor: string; model: string }[];
 }
 
-/** A hardware GPU, from whichever source saw it first (PCI, vendor tool, runtime). */
-export interface HardwareGpu {
-  vendor: GpuVendor | null;
-  name: string | null;
-  source: string;
-  address?: string;
-  deviceId?: string;
-  driver?: string | null;
-  memoryMiB?: number | null;
-}
-
 /** A software (CPU-emulated) device, never counted as a hardware GPU. */
 export interface SoftwareDevice {
   api: 'opencl' | 'vulkan';
@@ -52,11 +44,6 @@ export interface SoftwareDevice {
 }
 
 const DISPLAY_KINDS = new Set(['vga', 'xga', '3d', 'display']);
-
-/** The GPU vendor of a PCI vendor id. */
-function pciGpuVendor(id: string): GpuVendor | null {
-  return (PCI_VENDORS as Record<string, { gpu: GpuVendor | null }>)[id]?.gpu ?? null;
-}
 
 /** Vendor from a free-text vendor/name string (OpenCL, Vulkan, systeminformation). */
 function textVendor(s: string): GpuVendor | null {
@@ -88,29 +75,6 @@ export function derive(f: GpuFacts, ev: Evidence[], findings: Finding[]): Detect
   const nvml = ok<NvmlQuery>(w?.stacks.nvml);
   const mask = (v: string) => f.masks.find((m) => m.variable === v);
 
-  // Hardware GPUs: PCI first (Linux), else the vendor tools and runtimes.
-  const gpus: HardwareGpu[] = [];
-  for (const d of f.pci ?? []) {
-    const vendor = pciGpuVendor(d.vendorId);
-    // 12xx holds datacenter GPUs of NVIDIA and AMD, but also NPUs (Intel's among them): those are the accelerators probe's.
-    if (!vendor || !(DISPLAY_KINDS.has(d.kind) || (d.kind === 'processing-accelerator' && (vendor === 'nvidia' || vendor === 'amd')))) continue;
-    if (d.driverKind === 'accel') continue; // NPUs and the like belong to the accelerators probe
-    gpus.push({ vendor, name: null, source: 'pci', address: d.address, deviceId: d.deviceId, driver: d.driver });
-  }
-  const fromTool = (vendor: GpuVendor, name: string | null, source: string, address?: string | null, memoryMiB?: number | null) => {
-    const norm = (a?: string | null) => (a ?? '').toLowerCase().replace(/^0000(0000)?:/, '');
-    const same = gpus.find((g) => g.vendor === vendor && address && norm(g.address) === norm(address));
-    if (same) {
-      same.name ??= name;
-      same.memoryMiB ??= memoryMiB;
-    } else if (!f.pci?.length) gpus.push({ vendor, name, source, ...(address ? { address } : {}), memoryMiB: memoryMiB ?? null });
-  };
-  for (const g of f.nvidiaSmi?.gpus ?? []) fromTool('nvidia', g.name, 'nvidia-smi', g.busId, g.memoryTotalMiB);
-  for (const g of f.amdSmi?.gpus ?? []) fromTool('amd', g.name, 'rocm-smi', null, g.vramTotalBytes ? Math.round(g.vramTotalBytes / 2 ** 20) : null);
-  for (const g of f.mac ?? []) fromTool(textVendor(g.vendor ?? g.name) ?? 'apple', g.name, 'system_profiler');
-  for (const c of f.controllers ?? []) if (!softwareDevice(c.model)) fromTool(textVendor(`${c.vendor} ${c.model}`) ?? 'intel', c.model, 'systeminformation');
-  if (cuda && !f.pci?.length && !f.nvidiaSmi) for (const d of cuda.devices) fromTool('nvidia', d.name, 'libcuda', null, Math.round(d.memoryBytes / 2 ** 20));
-
   // Software devices, by device type and name (PoCL reports Intel's vendor id on an AMD CPU).
   const software: SoftwareDevice[] = [];
   const clDevices = (opencl?.platforms ?? []).flatMap((p) => p.devices.map((d) => ({ ...d, platformName: p.name })));
@@ -124,16 +88,44 @@ export function derive(f: GpuFacts, ev: Evidence[], findings: Finding[]): Detect
     const kind = vkSoftware(d);
     if (kind) software.push({ api: 'vulkan', name: d.name, kind });
   }
+  const clHardware = clDevices.filter((d) => !clSoftware(d) && (d.type === 'gpu' || d.type === 'accelerator'));
+  const vkHardware = (f.vulkan?.devices ?? []).filter((d) => !vkSoftware(d) && /gpu/.test(d.type));
+
+  // Hardware GPUs: PCI first (Linux), then every tool and runtime merged onto them (merge.ts).
+  const gpus: HardwareGpu[] = [];
+  for (const d of f.pci ?? []) {
+    const vendor = pciGpuVendor(d.vendorId);
+    // 12xx holds datacenter GPUs of NVIDIA and AMD, but also NPUs (Intel's among them): those are the accelerators probe's.
+    if (!vendor || !(DISPLAY_KINDS.has(d.kind) || (d.kind === 'processing-accelerator' && (vendor === 'nvidia' || vendor === 'amd')))) continue;
+    if (d.driverKind === 'accel') continue; // NPUs and the like belong to the accelerators probe
+    gpus.push({ vendor, name: null, source: 'pci', sources: ['pci'], address: normalizePciAddress(d.address) ?? d.address, pciVendorId: d.vendorId, deviceId: d.deviceId, driver: d.driver });
+  }
+  const pciKnown = !!f.pci?.length;
+  const mib = (bytes: number | null | undefined) => (typeof bytes === 'number' && bytes > 0 ? Math.round(bytes / 2 ** 20) : null);
+  const vendorOfId = (id: number | string | null | undefined, text: string) =>
+    pciGpuVendor(typeof id === 'number' ? id.toString(16).padStart(4, '0') : (id ?? '').toLowerCase().replace(/^0x/, '').padStart(4, '0')) ?? textVendor(text);
+  const sources: [string, SourceDevice[]][] = [
+    ['nvidia-smi', (f.nvidiaSmi?.gpus ?? []).map((g) => ({ vendor: 'nvidia', name: g.name, source: 'nvidia-smi', address: g.busId, memoryMiB: g.memoryTotalMiB }))],
+    [f.amdSmi?.tool ?? 'rocm-smi', (f.amdSmi?.gpus ?? []).map((g) => ({ vendor: 'amd', name: g.name, source: f.amdSmi?.tool ?? 'rocm-smi', address: g.busId, deviceId: g.deviceId, pciVendorId: g.pciVendorId, memoryMiB: mib(g.vramTotalBytes) }))],
+    ['libcuda', (cuda?.devices ?? []).map((d) => ({ vendor: 'nvidia', name: d.name, source: 'libcuda', memoryMiB: mib(d.memoryBytes) }))],
+    ['nvml', (nvml?.devices ?? []).map((d) => ({ vendor: 'nvidia', name: d.name, source: 'nvml', memoryMiB: mib(d.memoryTotalBytes) }))],
+    ['opencl', clHardware.flatMap((d) => { const v = vendorOfId(d.vendorId, `${d.vendor} ${d.name}`); return v ? [{ vendor: v, name: d.name, source: 'opencl', memoryMiB: mib(d.globalMemBytes) }] : []; })],
+    ['vulkan', vkHardware.flatMap((d) => { const v = vendorOfId(d.vendorId, d.name); return v ? [{ vendor: v, name: d.name, source: 'vulkan', deviceId: d.deviceId }] : []; })],
+    ['system_profiler', (f.mac ?? []).map((g) => ({ vendor: textVendor(g.vendor ?? g.name) ?? 'apple', name: g.name, source: 'system_profiler' }))],
+    ['systeminformation', (f.controllers ?? []).filter((c) => !softwareDevice(c.model)).map((c) => ({ vendor: textVendor(`${c.vendor} ${c.model}`) ?? 'intel', name: c.model, source: 'systeminformation' }))],
+  ];
+  // Tools that print a name are merged before the runtimes, so a device is named by its vendor tool.
+  for (const [, devs] of sources) mergeSource(gpus, devs, pciKnown);
 
   const capabilities: Record<string, Capability> = {};
-  const pciKnown = f.pci !== undefined && f.pci !== null;
+  const pciListed = f.pci !== undefined && f.pci !== null;
 
   // gpu.<vendor>
   const usableByVendor: Record<GpuVendor, Tri> = { nvidia: null, amd: null, intel: null, apple: null };
   for (const vendor of GPU_VENDORS) {
     const mine = gpus.filter((g) => g.vendor === vendor);
-    const evidence = mine.map((g) => `${g.source}${g.address ? ` ${g.address}` : ''}${g.deviceId ? ` [${GPU_VENDOR_PCI[vendor]}:${g.deviceId}]` : ''}${g.name ? ` ${g.name}` : ''}${g.driver ? ` driver=${g.driver}` : ''}`);
-    const advertised: Tri = mine.length ? true : pciKnown || f.mac ? false : null;
+    const evidence = mine.map((g) => `${g.source}${g.address ? ` ${g.address}` : ''}${g.deviceId ? ` [${g.pciVendorId ?? GPU_VENDOR_PCI[vendor]}:${g.deviceId}]` : ''}${g.name ? ` ${g.name}` : ''}${g.driver ? ` driver=${g.driver}` : ''}`);
+    const advertised: Tri = mine.length ? true : pciListed || f.mac ? false : null;
     let usable: Tri = advertised === false ? false : null;
     if (mine.length) {
       const pciGpus = mine.filter((g) => g.source === 'pci');
@@ -157,7 +149,7 @@ export function derive(f: GpuFacts, ev: Evidence[], findings: Finding[]): Detect
       } else usable = true; // seen by the vendor tool or the OS API: it answers
     }
     usableByVendor[vendor] = usable;
-    capabilities[`gpu.${vendor}`] = cap(advertised, usable, evidence.length ? evidence : pciKnown ? ['/sys/bus/pci/devices: none'] : []);
+    capabilities[`gpu.${vendor}`] = cap(advertised, usable, evidence.length ? evidence : pciListed ? ['/sys/bus/pci/devices: none'] : []);
   }
 
   // NVIDIA oddities from nvidia-smi.
@@ -237,43 +229,63 @@ export function derive(f: GpuFacts, ev: Evidence[], findings: Finding[]): Detect
     capabilities['gpu.rocm'] = cap(adv, usable, evidence);
   }
 
-  // gpu.opencl
+  // gpu.opencl and software.opencl: hardware GPUs only in gpu.*; a CPU runtime (PoCL, rusticl on
+  // llvmpipe) is a capability of its own, named in its evidence, so nothing that selects on
+  // gpu.opencl lands on a CPU-only node.
   {
-    const evidence: string[] = [];
+    const hw: string[] = [];
+    const sw: string[] = [];
     let advertised: Tri = null;
     let usable: Tri = null;
-    let notes: string | undefined;
+    let swAdvertised: Tri = null;
+    let swUsable: Tri = null;
     const st = w?.stacks.opencl;
     if (opencl) {
-      const n = clDevices.length;
-      evidence.push(`${opencl.library}: ${opencl.platforms.length} platform(s), ${n} device(s)`);
-      for (const d of clDevices) evidence.push(`${d.platformName}: ${d.name} (${d.type}${clSoftware(d) ? `, software: ${clSoftware(d)}` : ''})`);
-      advertised = n > 0;
-      usable = clDevices.some((d) => d.available);
+      const head = `${opencl.library}: ${opencl.platforms.length} platform(s), ${clDevices.length} device(s)`;
+      hw.push(head);
+      sw.push(head);
+      const gpuDevs = clDevices.filter((d) => d.type === 'gpu' && !clSoftware(d));
+      const swDevs = clDevices.filter((d) => clSoftware(d));
+      for (const d of gpuDevs) hw.push(`${d.platformName}: ${d.name} (${d.type})`);
+      for (const d of swDevs) sw.push(`${d.platformName}: ${d.name} (${d.type}, software: ${clSoftware(d)})`);
+      if (!gpuDevs.length && swDevs.length) hw.push(`only software devices: ${swDevs.map((d) => d.name).join('; ')} (software.opencl)`);
+      advertised = gpuDevs.length > 0;
+      usable = gpuDevs.some((d) => d.available);
+      swAdvertised = swDevs.length > 0;
+      swUsable = swDevs.some((d) => d.available);
       if (opencl.platformError !== undefined) findings.push(finding('OPENCL_NO_PLATFORM', { library: opencl.library, error: opencl.platformError }));
-      if (n && clDevices.every((d) => clSoftware(d))) notes = 'software devices only (run on the CPU)';
     } else if (st?.status === 'absent') {
-      advertised = false;
-      usable = false;
-      evidence.push('libOpenCL.so.1: not found');
+      advertised = usable = swAdvertised = swUsable = false;
+      hw.push('libOpenCL.so.1: not found');
+      sw.push('libOpenCL.so.1: not found');
     } else if (f.clinfo) {
-      const n = f.clinfo.reduce((a, p) => a + p.devices.length, 0);
-      evidence.push(`clinfo -l: ${f.clinfo.length} platform(s), ${n} device(s)`);
-      advertised = n > 0;
-      usable = n > 0;
+      // clinfo -l prints names only: the software ones are told by name, the rest may be GPUs or accelerators.
+      const all = f.clinfo.flatMap((p) => p.devices.map((d) => ({ platform: p.platform, name: d, software: softwareDevice(d, p.platform) })));
+      const head = `clinfo -l: ${f.clinfo.length} platform(s), ${all.length} device(s)`;
+      hw.push(head, ...all.filter((d) => !d.software).map((d) => `${d.platform}: ${d.name}`));
+      sw.push(head, ...all.filter((d) => d.software).map((d) => `${d.platform}: ${d.name} (software: ${d.software})`));
+      advertised = usable = all.some((d) => !d.software);
+      swAdvertised = swUsable = all.some((d) => d.software);
     } else if (w === undefined && f.pci) {
-      advertised = false; // no OpenCL library on the machine: the worker was not even needed
-      usable = false;
+      advertised = usable = swAdvertised = swUsable = false; // no OpenCL library: the worker was not even needed
     }
-    capabilities['gpu.opencl'] = cap(advertised, usable, evidence, notes);
+    capabilities['gpu.opencl'] = cap(advertised, usable, hw);
+    capabilities['software.opencl'] = cap(swAdvertised, swUsable, sw, swAdvertised ? 'a CPU OpenCL runtime, not a GPU' : undefined);
   }
 
-  // gpu.vulkan
+  // gpu.vulkan and software.vulkan (llvmpipe/lavapipe, SwiftShader)
   if (f.vulkan) {
     const ds = f.vulkan.devices;
-    const evidence = [`vulkaninfo: instance ${f.vulkan.instanceVersion ?? '?'}, ${ds.length} device(s)`, ...ds.map((d) => `${d.name} (${d.type}${vkSoftware(d) ? `, software: ${vkSoftware(d)}` : ''})`)];
-    capabilities['gpu.vulkan'] = cap(ds.length > 0, ds.length > 0, evidence, ds.length && ds.every((d) => vkSoftware(d)) ? 'software devices only (run on the CPU)' : undefined);
-  } else capabilities['gpu.vulkan'] = cap(null, null, []);
+    const head = `vulkaninfo: instance ${f.vulkan.instanceVersion ?? '?'}, ${ds.length} device(s)`;
+    const swDevs = ds.filter((d) => vkSoftware(d));
+    const hwEv = [head, ...vkHardware.map((d) => `${d.name} (${d.type})`)];
+    if (!vkHardware.length && swDevs.length) hwEv.push(`only software devices: ${swDevs.map((d) => d.name).join('; ')} (software.vulkan)`);
+    capabilities['gpu.vulkan'] = cap(vkHardware.length > 0, vkHardware.length > 0, hwEv);
+    capabilities['software.vulkan'] = cap(swDevs.length > 0, swDevs.length > 0, [head, ...swDevs.map((d) => `${d.name} (${d.type}, software: ${vkSoftware(d)})`)], swDevs.length ? 'a CPU Vulkan implementation, not a GPU' : undefined);
+  } else {
+    capabilities['gpu.vulkan'] = cap(null, null, []);
+    capabilities['software.vulkan'] = cap(null, null, []);
+  }
 
   // The FFI worker itself.
   if (w) {

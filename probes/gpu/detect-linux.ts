@@ -2,12 +2,12 @@
 import type { Detection, Evidence, Finding, ProbeContext } from '../../src/types.js';
 import type { Host } from '../../src/host/host.js';
 import { readPciDevices, linkBase } from './pci.js';
-import { parseNvidiaSmiCsv, parseNvidiaSmiXml } from './parse-nvidia-smi.js';
+import { parseNvidiaSmiCsv, parseNvidiaSmiXml, queryFields } from './parse-nvidia-smi.js';
 import { parseAmdSmiJson, parseClinfoList, parseRocmSmiJson, parseVulkaninfoSummary } from './parse-tools.js';
 import { readMasks } from './env-masks.js';
 import { runTool } from './tools.js';
 import { runWorker, siblingWorker, type WorkerRun } from './worker-client.js';
-import { LIBRARY_HINTS, WORKER_TIMEOUT_MS, type Stack } from './tables.js';
+import { LIBRARY_HINTS, TOOLS, WORKER_TIMEOUT_MS, type Stack } from './tables.js';
 import { derive, type GpuFacts } from './derive.js';
 
 /** Options for tests: another worker module (a crashing one, say). */
@@ -51,7 +51,9 @@ export async function detectLinux(host: Host, ctx: ProbeContext, opts: DetectOpt
   const ev: Evidence[] = [];
   const findings: Finding[] = [];
   const signal = ctx.signal;
-  const tool = <T>(name: Parameters<typeof runTool>[1], parse: (s: string) => T) => runTool(host, name, parse, ev, findings, signal);
+  const tool = <T>(name: Parameters<typeof runTool>[1], parse: (s: string) => T, fallback?: Parameters<typeof runTool<T>>[6]) =>
+    runTool(host, name, parse, ev, findings, signal, fallback);
+  const csv = (name: 'nvidiaSmiCsv' | 'nvidiaSmiCsvLegacy') => (s: string) => parseNvidiaSmiCsv(s, queryFields(TOOLS[name].args));
 
   // The worker starts first (a Node start-up, ~40 ms) and everything else runs beside it.
   const nodesP = devNodes(host);
@@ -66,7 +68,12 @@ export async function detectLinux(host: Host, ctx: ProbeContext, opts: DetectOpt
     drmNodes(host),
     nodesP,
     host.readFile('/proc/driver/nvidia/version'),
-    tool('nvidiaSmiCsv', parseNvidiaSmiCsv),
+    tool('nvidiaSmiCsv', csv('nvidiaSmiCsv'), {
+      when: /compute_cap.*not a valid field|not a valid field.*compute_cap/is,
+      name: 'nvidiaSmiCsvLegacy',
+      parse: csv('nvidiaSmiCsvLegacy'),
+      why: 'driver older than 510 rejects compute_cap; queried without it',
+    }),
     tool('nvidiaSmiXml', parseNvidiaSmiXml),
     tool('rocmSmi', parseRocmSmiJson),
     tool('amdSmi', parseAmdSmiJson),

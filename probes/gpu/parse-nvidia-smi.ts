@@ -49,8 +49,16 @@ export interface NvidiaSmiInfo {
   gpus: NvidiaGpu[];
 }
 
-/** Values nvidia-smi prints for "no value". */
-const NA = /^(\[?N\/A\]?|Not Supported|\[Not Supported\]|Unknown Error|None|)$/i;
+/**
+ * Values nvidia-smi prints for "no value", in every output form: `N/A`, `[N/A]`, `[Not Supported]`,
+ * `Not Found` (cuda_version without a CUDA driver), `Unknown Error`, `None`, and the empty string.
+ */
+const NA = /^(\[?N\/A\]?|\[?Not Supported\]?|\[?Not Found\]?|\[?Unknown Error\]?|\[?Insufficient Permissions\]?|None|)$/i;
+
+/** The one place nvidia-smi sentinels become null: a value, or null for N/A and friends. */
+export function smiValue(s: string | undefined | null): string | null {
+  return val(s ?? undefined);
+}
 
 /** A value or null for N/A and friends. */
 function val(s: string | undefined): string | null {
@@ -117,7 +125,7 @@ export function parseNvidiaSmiXml(text: string): NvidiaSmiInfo {
     .filter((c) => c.name === 'gpu')
     .map((g) =>
       gpuBase({
-        busId: g.attrs.id ?? val(textAt(g, 'pci', 'pci_bus_id')),
+        busId: val(g.attrs.id) ?? val(textAt(g, 'pci', 'pci_bus_id')), // an empty id="" is no bus id
         name: val(textAt(g, 'product_name')),
         brand: val(textAt(g, 'product_brand')),
         architecture: val(textAt(g, 'product_architecture')),
@@ -263,12 +271,18 @@ function csvFields(line: string): string[] {
 /** One CSV row keyed by field name (units stripped from the header: "memory.total [MiB]" → "memory.total"). */
 export type CsvRow = Record<string, string>;
 
-/** Parses `--query-gpu=… --format=csv` into rows. Throws when the header is missing or a row has the wrong width. */
-export function parseNvidiaSmiCsvRows(text: string): CsvRow[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+/**
+ * Parses `--query-gpu=… --format=csv` into rows. Throws when the header is missing, is not the
+ * header of the fields asked for (`expected`: a header cut short is not "0 GPUs"), or a row has
+ * the wrong width.
+ */
+export function parseNvidiaSmiCsvRows(text: string, expected?: readonly string[]): CsvRow[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
   if (!lines.length) throw new Error('empty output');
   const header = csvFields(lines[0]).map((h) => h.replace(/\s*\[[^\]]*\]$/, ''));
   if (!header.every((h) => /^[A-Za-z_][\w.]*$/.test(h))) throw new Error(`not a CSV header: ${lines[0].slice(0, 80)}`);
+  if (expected && header.join(',') !== expected.join(','))
+    throw new Error(`the header has ${header.length} of the ${expected.length} fields asked for (${header.join(',')}): output truncated?`);
   return lines.slice(1).map((l, i) => {
     const f = csvFields(l);
     if (f.length !== header.length) throw new Error(`row ${i + 1} has ${f.length} fields, the header ${header.length}`);
@@ -276,9 +290,15 @@ export function parseNvidiaSmiCsvRows(text: string): CsvRow[] {
   });
 }
 
-/** Parses `--query-gpu=… --format=csv` into the common shape. */
-export function parseNvidiaSmiCsv(text: string): NvidiaSmiInfo {
-  const rows = parseNvidiaSmiCsvRows(text);
+/** The fields of a `--query-gpu=a,b,c` argument list, as the CSV header names them. */
+export function queryFields(args: readonly string[]): string[] | undefined {
+  const q = args.find((a) => a.startsWith('--query-gpu='));
+  return q ? q.slice('--query-gpu='.length).split(',') : undefined;
+}
+
+/** Parses `--query-gpu=… --format=csv` into the common shape; `expected` are the fields asked for. */
+export function parseNvidiaSmiCsv(text: string, expected?: readonly string[]): NvidiaSmiInfo {
+  const rows = parseNvidiaSmiCsvRows(text, expected);
   const first = rows[0] ?? {};
   const drv = stripDeprecation(first.driver_version);
   const gpus = rows.map((r) =>

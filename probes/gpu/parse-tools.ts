@@ -10,12 +10,34 @@ export interface AmdGpu {
   name: string | null;
   gfxVersion: string | null;
   vramTotalBytes: number | null;
+  /** PCI address as the tool prints it (`PCI Bus` / `bdf`), or null */
+  busId: string | null;
+  /** PCI vendor id from `Card vendor`/`vendor_id` when it is not AMD's (Hygon DCU: 1d94), else null */
+  pciVendorId: string | null;
 }
 
 /** What rocm-smi / amd-smi say about the machine. */
 export interface AmdSmiInfo {
+  /** which tool printed it */
+  tool: 'rocm-smi' | 'amd-smi';
   driverVersion: string | null;
   gpus: AmdGpu[];
+}
+
+/** JSON.parse after a UTF-8 byte-order mark (PowerShell and some Windows editors write one before rocm-smi's JSON). */
+function parseJson(text: string): unknown {
+  return JSON.parse(text.replace(/^\uFEFF/, ''));
+}
+
+/**
+ * Hygon DCUs run a ROCm derivative and print rocm-smi's layout; their vendor is not AMD. Matched
+ * on the vendor text the tool prints (`Card vendor`), which names the PCI vendor (0x1d94, Chengdu
+ * Haiguang / Hygon).
+ */
+function vendorIdOf(vendorText: string | null): string | null {
+  if (!vendorText) return null;
+  if (/hygon|haiguang|\b0x1d94\b/i.test(vendorText)) return '1d94';
+  return null;
 }
 
 /** Case-insensitive key lookup over rocm-smi's drifting key spellings ("Card series" → "Card Series"). */
@@ -34,7 +56,7 @@ function pick(o: Record<string, unknown>, ...keys: string[]): string | null {
  * vendor id `0x1002` where the series name belongs, which is no name at all.
  */
 export function parseRocmSmiJson(text: string): AmdSmiInfo {
-  const doc = JSON.parse(text) as Record<string, Record<string, unknown>>;
+  const doc = parseJson(text) as Record<string, Record<string, unknown>>;
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('not a JSON object');
   const cards = Object.keys(doc).filter((k) => /^card\d+$/.test(k));
   if (!cards.length) throw new Error('no card entries');
@@ -43,21 +65,25 @@ export function parseRocmSmiJson(text: string): AmdSmiInfo {
     .map((card) => {
       const c = doc[card];
       const series = pick(c, 'Device Name', 'Card Series', 'Card series');
+      // Bytes on AMD's rocm-smi; the Hygon DCU build prints MiB instead.
       const vram = pick(c, 'VRAM Total Memory (B)');
+      const vramMiB = pick(c, 'VRAM Total Memory (MiB)');
       return {
         card,
         deviceId: pick(c, 'Device ID', 'GPU ID')?.toLowerCase() ?? null,
         name: series && !/^0x[0-9a-f]+$/i.test(series) ? series : null,
         gfxVersion: pick(c, 'GFX Version'),
-        vramTotalBytes: vram && /^\d+$/.test(vram) ? Number(vram) : null,
+        vramTotalBytes: vram && /^\d+$/.test(vram) ? Number(vram) : vramMiB && /^\d+(\.\d+)?$/.test(vramMiB) ? Math.round(Number(vramMiB) * 2 ** 20) : null,
+        busId: pick(c, 'PCI Bus'),
+        pciVendorId: vendorIdOf(pick(c, 'Card Vendor', 'Card vendor')),
       };
     });
-  return { driverVersion: doc.system ? pick(doc.system, 'Driver version') : null, gpus };
+  return { tool: 'rocm-smi', driverVersion: doc.system ? pick(doc.system, 'Driver version') : null, gpus };
 }
 
 /** Parses `amd-smi static --json` (a list of GPUs, or `{gpu_data: [...]}` in newer releases). */
 export function parseAmdSmiJson(text: string): AmdSmiInfo {
-  const doc = JSON.parse(text) as unknown;
+  const doc = parseJson(text);
   const list = (Array.isArray(doc) ? doc : (doc as { gpu_data?: unknown[] })?.gpu_data) as Record<string, Record<string, unknown>>[] | undefined;
   if (!Array.isArray(list)) throw new Error('neither a list nor {gpu_data: [...]}');
   let driverVersion: string | null = null;
@@ -76,15 +102,18 @@ export function parseAmdSmiJson(text: string): AmdSmiInfo {
       const m = /^(\d+)\s*(\w+)?$/.exec(size.trim());
       if (m) bytes = Number(m[1]) * unitBytes(m[2] ?? 'MB');
     }
+    const bus = (g.bus ?? {}) as Record<string, unknown>;
     return {
       card: `gpu${typeof g.gpu === 'number' ? g.gpu : i}`,
       deviceId: pick(asic, 'device_id')?.toLowerCase() ?? null,
       name: pick(asic, 'market_name'),
       gfxVersion: pick(asic, 'target_graphics_version'),
       vramTotalBytes: bytes,
+      busId: pick(g as Record<string, unknown>, 'bdf') ?? pick(bus, 'bdf'),
+      pciVendorId: vendorIdOf(pick(asic, 'vendor_name', 'vendor_id')),
     };
   });
-  return { driverVersion, gpus };
+  return { tool: 'amd-smi', driverVersion, gpus };
 }
 
 /** One Vulkan physical device from `vulkaninfo --summary`. */
@@ -94,12 +123,19 @@ export interface VulkanDevice {
   /** VK_DEVICE_TYPES value: discrete-gpu, integrated-gpu, virtual-gpu, cpu, other */
   type: string;
   vendorId: string | null;
+  /** PCI device id as vulkaninfo prints it (0x2330), or null */
+  deviceId: string | null;
   apiVersion: string | null;
   driverName: string | null;
   driverInfo: string | null;
 }
 
-/** Parses `vulkaninfo --summary`: the instance version and the `GPUn:` device blocks. */
+/**
+ * Parses `vulkaninfo --summary`: the instance version and the `GPUn:` device blocks. A block
+ * without the fields every device prints (deviceName, deviceType, driverName) means the output
+ * was cut: it throws, so the caller reports the tool's output as unreadable instead of silently
+ * listing fewer devices.
+ */
 export function parseVulkaninfoSummary(text: string): { instanceVersion: string | null; devices: VulkanDevice[] } {
   const inst = /Vulkan Instance Version:\s*(\S+)/.exec(text);
   const devices: VulkanDevice[] = [];
@@ -110,12 +146,14 @@ export function parseVulkaninfoSummary(text: string): { instanceVersion: string 
       const m = /^\s+(\w+)\s*=\s*(.*)$/.exec(l);
       if (m) kv[m[1]] = m[2].trim();
     }
-    if (!kv.deviceName) continue;
+    if (!kv.deviceName || !kv.deviceType || !('driverName' in kv || 'driverID' in kv || 'driverInfo' in kv))
+      throw new Error(`GPU${blocks[i]} block is incomplete (output truncated?)`);
     devices.push({
       index: Number(blocks[i]),
       name: kv.deviceName,
       type: (VK_DEVICE_TYPES as Record<string, string>)[kv.deviceType] ?? kv.deviceType?.toLowerCase() ?? 'other',
       vendorId: kv.vendorID ?? null,
+      deviceId: kv.deviceID ?? null,
       apiVersion: kv.apiVersion ?? null,
       driverName: kv.driverName ?? null,
       driverInfo: kv.driverInfo ?? null,

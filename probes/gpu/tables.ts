@@ -10,6 +10,9 @@ export const PCI_VENDORS = {
   '1022': { name: 'AMD', gpu: 'amd' }, // AMD's CPU-side id, used by XDNA NPUs
   '8086': { name: 'Intel', gpu: 'intel' },
   '106b': { name: 'Apple', gpu: 'apple' },
+  // Hygon DCU: an AMD-licensed design that runs ROCm (Hygon's DTK) and prints rocm-smi's layout, so
+  // it takes the gpu.amd / gpu.rocm verdicts; named Hygon in evidence (PCI vendor 0x1d94, Chengdu Haiguang).
+  '1d94': { name: 'Hygon', gpu: 'amd' },
   '1da3': { name: 'Habana Labs', gpu: null },
   '1ae0': { name: 'Google', gpu: null },
   '1d0f': { name: 'AWS', gpu: null },
@@ -66,6 +69,7 @@ export const KERNEL_DRIVERS = {
   nouveau: { vendor: 'nvidia', kind: 'gpu', note: 'open-source; no CUDA' },
   amdgpu: { vendor: 'amd', kind: 'gpu', note: 'ROCm and Mesa' },
   radeon: { vendor: 'amd', kind: 'gpu', note: 'legacy; no ROCm' },
+  hydcu: { vendor: 'amd', kind: 'gpu', note: 'Hygon DCU (ROCm-compatible DTK)' },
   i915: { vendor: 'intel', kind: 'gpu', note: 'Intel graphics' },
   xe: { vendor: 'intel', kind: 'gpu', note: 'Intel Xe graphics' },
   habanalabs: { vendor: null, kind: 'accel', note: 'Intel Gaudi (Habana)' },
@@ -226,9 +230,15 @@ export const TOOLS = {
     file: 'nvidia-smi',
     args: ['--query-gpu=index,name,uuid,pci.bus_id,driver_version,memory.total,compute_cap,mig.mode.current,pci.device_id', '--format=csv'],
   },
+  // Drivers before 510 reject compute_cap ("Field \"compute_cap\" is not a valid field to query."): the same query without it.
+  nvidiaSmiCsvLegacy: {
+    file: 'nvidia-smi',
+    args: ['--query-gpu=index,name,uuid,pci.bus_id,driver_version,memory.total,mig.mode.current,pci.device_id', '--format=csv'],
+  },
   nvidiaSmiXml: { file: 'nvidia-smi', args: ['-q', '-x'] },
-  rocmSmi: { file: 'rocm-smi', args: ['--showproductname', '--showdriverversion', '--showmeminfo', 'vram', '--json'] },
-  amdSmi: { file: 'amd-smi', args: ['static', '--asic', '--vram', '--driver', '--json'] },
+  // --showbus prints each card's `PCI Bus`, the key that merges it onto its PCI device.
+  rocmSmi: { file: 'rocm-smi', args: ['--showproductname', '--showdriverversion', '--showmeminfo', 'vram', '--showbus', '--json'] },
+  amdSmi: { file: 'amd-smi', args: ['static', '--asic', '--bus', '--vram', '--driver', '--json'] },
   vulkaninfo: { file: 'vulkaninfo', args: ['--summary'] },
   clinfo: { file: 'clinfo', args: ['-l'] },
   systemProfiler: { file: 'system_profiler', args: ['SPDisplaysDataType', '-json'] },

@@ -6,7 +6,8 @@ import { GPU_FINDINGS } from './findings.js';
 /** Every id, code and fact key the gpu probe emits. */
 export const gpuVocabulary: ProbeVocabulary = {
   // gpu.<vendor> from the vendor table; the stacks of derive.ts and detect-darwin.ts (metal)
-  capabilities: [...GPU_VENDORS.map((v) => `gpu.${v}`), 'gpu.cuda', 'gpu.rocm', 'gpu.opencl', 'gpu.vulkan', 'gpu.metal'],
+  // software.opencl / software.vulkan: CPU runtimes (PoCL, llvmpipe…), never gpu.* (derive.ts)
+  capabilities: [...GPU_VENDORS.map((v) => `gpu.${v}`), 'gpu.cuda', 'gpu.rocm', 'gpu.opencl', 'gpu.vulkan', 'gpu.metal', 'software.opencl', 'software.vulkan'],
   metrics: Object.fromEntries([
     ...OPENCL_METRICS.map(([k, unit]) => [`gpu.opencl.*.${k}`, unit]),
     ...CUDA_METRICS.flatMap(([k, unit]) => [

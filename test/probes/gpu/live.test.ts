@@ -28,16 +28,21 @@ async function run(): Promise<RunResult> {
   return calibrated;
 }
 
-test('gpu.opencl is advertised, usable and effective, and its devices equal `clinfo -l`', async () => {
+test('OpenCL devices equal `clinfo -l`; hardware ones make gpu.opencl, software ones (PoCL) software.opencl, each effective', async () => {
   if (!clinfo) return skip('clinfo is not installed (Debian: clinfo, pocl-opencl-icd)');
   const want = parseClinfoList(clinfo);
   const r = await run();
   const d = r.detections.gpu;
-  const opencl = d.facts.opencl as { platforms: { name: string; devices: { name: string }[] }[] };
+  const opencl = d.facts.opencl as { platforms: { name: string; devices: { name: string; type: string }[] }[] };
   assert.equal(opencl.platforms.map((p) => ({ platform: p.name, devices: p.devices.map((x) => x.name) })), want);
+  const sw = new Set((d.facts.softwareDevices as { api: string; name: string }[]).filter((s) => s.api === 'opencl').map((s) => s.name));
+  const all = opencl.platforms.flatMap((p) => p.devices);
+  const nHw = all.filter((x) => x.type === 'gpu' && !sw.has(x.name)).length;
+  const nSw = all.filter((x) => sw.has(x.name)).length;
   const c = d.capabilities['gpu.opencl'];
-  const nDevices = want.reduce((a, p) => a + p.devices.length, 0);
-  assert.equal([c.advertised, c.usable, c.effective], nDevices ? [true, true, true] : [false, false, null]);
+  const s = d.capabilities['software.opencl'];
+  assert.equal([c.advertised, c.usable, c.effective], nHw ? [true, true, true] : [false, false, null]);
+  assert.equal([s.advertised, s.usable, s.effective], nSw ? [true, true, true] : [false, false, null]);
 });
 
 test('an OpenCL metric is measured on every device, with its result checked', async () => {
@@ -87,7 +92,9 @@ test('gpu.vulkan devices equal `vulkaninfo --summary`', async () => {
   const d = (await run()).detections.gpu;
   const want = parseVulkaninfoSummary(vulkaninfo).devices.map((x) => x.name);
   assert.equal((d.facts.vulkan as { devices: { name: string }[] }).devices.map((x) => x.name), want);
-  assert.is(d.capabilities['gpu.vulkan'].usable, want.length > 0);
+  const sw = new Set((d.facts.softwareDevices as { api: string; name: string }[]).filter((s) => s.api === 'vulkan').map((s) => s.name));
+  assert.is(d.capabilities['gpu.vulkan'].usable, want.some((n) => !sw.has(n)), 'gpu.vulkan: hardware devices only');
+  assert.is(d.capabilities['software.vulkan'].usable, want.some((n) => sw.has(n)), 'software.vulkan: llvmpipe and the like');
 });
 
 test.run();

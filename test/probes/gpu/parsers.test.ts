@@ -77,7 +77,7 @@ test('vulkaninfo, clinfo, amd-smi, system_profiler: minimal shapes', () => {
   assert.equal(parseClinfoList('Platform #0: A\n +-- Device #0: x\n `-- Device #1: y\nPlatform #1: B\n'), [{ platform: 'A', devices: ['x', 'y'] }, { platform: 'B', devices: [] }]);
   // hand-written, in amd-smi 24.x's shape
   const amd = parseAmdSmiJson('[{"gpu":0,"asic":{"market_name":"AMD Instinct MI300X","device_id":"0x74A1","target_graphics_version":"gfx942"},"vram":{"size":{"value":196592,"unit":"MB"}},"driver":{"version":"6.8.5"}}]');
-  assert.equal(amd.gpus[0], { card: 'gpu0', deviceId: '0x74a1', name: 'AMD Instinct MI300X', gfxVersion: 'gfx942', vramTotalBytes: 196592 * 2 ** 20 });
+  assert.equal(amd.gpus[0], { card: 'gpu0', deviceId: '0x74a1', name: 'AMD Instinct MI300X', gfxVersion: 'gfx942', vramTotalBytes: 196592 * 2 ** 20, busId: null, pciVendorId: null });
   // hand-written, in macOS 14's shape
   const mac = parseSystemProfilerDisplays('{"SPDisplaysDataType":[{"sppci_model":"Apple M2","sppci_cores":"10","spdisplays_mtlgpufamilysupport":"spdisplays_metal3","spdisplays_vendor":"sppci_vendor_Apple"}]}');
   assert.equal(mac, [{ name: 'Apple M2', vendor: 'Apple', cores: 10, metal: 'metal3' }]);

@@ -89,13 +89,16 @@ test('aes-hw under OPENSSL_ia32cap fails naming the variable and its value', asy
 
 test('opencl-gpu does not count a software OpenCL device (PoCL) as a GPU', async () => {
   const hardware = resolveFact(report, 'gpu.opencl.hardwareGpuDevices');
-  if (report.capabilities['gpu.opencl']?.usable !== true || !hardware.includes(0)) {
+  if (report.capabilities['software.opencl']?.usable !== true || !hardware.includes(0)) {
     console.log('  note: needs a machine whose only OpenCL devices are software/CPU ones (PoCL); skipped');
     return;
   }
+  // The software runtime is software.opencl; gpu.opencl counts hardware only.
+  assert.is(report.capabilities['gpu.opencl'].usable, false);
   const r = await cli(['check', reportFile, '--expect', 'opencl-gpu'], env);
   assert.is(r.code, 1, r.stdout);
   assert.match(r.stdout, /✗ FAIL\s+gpu\.opencl\.hardwareGpuDevices ≥ 1\n\s+gpu\.opencl\.hardwareGpuDevices 0 < 1 required/);
+  assert.match(r.stdout, /gpu\.opencl/);
 });
 
 test('exit 2: baseline or report that is not a hwprobe report, or from a newer schema version', async () => {
