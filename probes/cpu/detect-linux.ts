@@ -23,7 +23,7 @@ import {
   archFamily,
   CPUINFO_BLIND,
   GLIBC_TO_KERNEL, LDSO_BY_ARCH, X86_64_LEVEL_NAMES, type ArchFamily, type X86Level } from './tables.js';
-import { countTopology, readCaches, readCoreTypes, readCpufreq, readSmtActive, readTopology, readVectorLengths } from './sysfs.js';
+import { armPackagesAreClusters, countTopology, readCaches, readOnlineCount, readCoreTypes, readCpufreq, readSmtActive, readTopology, readVectorLengths } from './sysfs.js';
 import { detectEmulation } from '../environment/virt.js';
 import { compareWithSi, siCpu } from './systeminfo.js';
 import { finding } from './findings.js';
@@ -61,7 +61,7 @@ export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detec
   // auxv on every family whose kernel has hwcaps, and on any unknown arch (a replayed foreign capture)
   const wantAuxv = HWCAP_FAMILIES.has(family) || family === 'other';
   // Everything independent runs at once: the whole detection must stay well under 100 ms.
-  const [cpuinfoText, lscpuRes, auxvBytes, caches, freq, smtActive, vlen, ldsoRes, si, topo, emu] = await Promise.all([
+  const [cpuinfoText, lscpuRes, auxvBytes, caches, freq, smtActive, vlen, ldsoRes, si, topo, emu, deviceTree, online] = await Promise.all([
     guard(CPUINFO, ev, () => host.readFile(CPUINFO)),
     guard('lscpu', ev, () => host.exec('lscpu', [], { timeoutMs: 2000 })),
     wantAuxv ? guard(AUXV, ev, () => host.readBinary(AUXV)) : undefined,
@@ -73,6 +73,8 @@ export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detec
     siCpu(host),
     guard('sysfs topology', ev, () => readTopology(host)),
     guard('emulation', ev, () => detectEmulation(host)),
+    family === 'arm64' || family === 'arm' ? host.exists('/proc/device-tree') : false,
+    guard('sysfs online', ev, () => readOnlineCount(host)),
   ]);
 
   const facts: Record<string, unknown> = { arch: info.arch };
@@ -123,7 +125,7 @@ export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detec
   // Identity
   const vendor = ci?.vendor ?? lsId?.vendor ?? null;
   const model = ci?.model ?? lsId?.modelName ?? null;
-  const logicalCpus = (ci ?? hostCi)?.logicalCpus ?? ls?.cpus ?? (info.cpuCount || null);
+  const logicalCpus = (ci ?? hostCi)?.logicalCpus ?? online ?? ls?.cpus ?? (info.cpuCount || null);
   facts.vendor = vendor;
   facts.model = model;
   if (lsId && lsId.modelNames.length > 1) facts.modelNames = lsId.modelNames;
@@ -138,11 +140,18 @@ export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detec
   if (ci && ci.global['Hardware']) facts.hardware = ci.global['Hardware'];
 
   // Topology: sysfs first (every architecture), then cpuinfo's own ids (x86, LoongArch, MIPS), then lscpu.
-  const st = topo ? countTopology(topo) : null;
+  let st = topo ? countTopology(topo) : null;
+  if (st && topo && (family === 'arm64' || family === 'arm') && (st.sockets ?? 0) > 1) {
+    const partOf = (cpu: number) => ci?.processors.find((p) => p['processor'] === String(cpu))?.['CPU part'] ?? null;
+    if (armPackagesAreClusters(topo, partOf, deviceTree === true)) st = { ...st, clusters: st.sockets, sockets: 1, packagesAreClusters: true };
+  }
   if (topo) {
     sources.push('/sys/devices/system/cpu/cpu*/topology');
     ev.push({ source: '/sys/devices/system/cpu/cpu*/topology', ok: true, detail: `${topo.length} CPUs` });
   } else ev.push({ source: '/sys/devices/system/cpu/cpu*/topology', ok: false, detail: 'absent or unreadable' });
+  // Topology files of offline CPUs are absent: counts over fewer CPUs than there are would be wrong.
+  const sysfsWhole = st !== null && (logicalCpus === null || st.cpus >= logicalCpus);
+  if (st && !sysfsWhole) st = { ...st, cores: null, sockets: null, threadsPerCore: null };
   const ciTopo = (ci ?? hostCi)?.topology ?? null;
   const pick = <T,>(...xs: (T | null | undefined)[]): T | null => xs.find((x) => x !== null && x !== undefined) ?? null;
   const cores: number | null = pick(st?.cores, ciTopo?.cores, ls?.cores);

@@ -122,6 +122,8 @@ export interface SysfsTopology {
   clusters: number | null;
   /** Distinct (package, die_id) pairs, where the kernel exposes die_id. */
   dies: number | null;
+  /** Set when ARM package ids were read as clusters (armPackagesAreClusters). */
+  packagesAreClusters?: boolean;
 }
 
 const intOrNull = (v: string | undefined): number | null => (v !== undefined && /^-?\d+$/.test(v) ? Number(v) : null);
@@ -175,4 +177,35 @@ export function countTopology(recs: readonly CpuTopologyRecord[]): SysfsTopology
   const withPkg = (f: (r: CpuTopologyRecord) => number | null) =>
     recs.length && recs.every((r) => f(r) !== null && f(r)! >= 0 && f(r) !== 0xffff) ? distinct((r) => `${pkg(r)}/${f(r)}`) : null;
   return { cpus: recs.length, sockets, cores, threadsPerCore, clusters: withPkg((r) => r.clusterId), dies: withPkg((r) => r.dieId) };
+}
+
+/**
+ * Whether ARM "packages" are really clusters. Kernels before cluster_id (5.16) number the top-level
+ * clusters of a device tree's cpu-map as packages: a phone's big.LITTLE clusters show as
+ * physical_package_id 0/1/2 (pytorch/cpuinfo's pixel-8, galaxy-s9-us, huawei-mate-20 mocks, whose
+ * own answer is 1 package and 2–3 clusters). They are clusters when the kernel has no cluster_id
+ * and either the machine boots from a device tree or the packages hold different core types
+ * (`partOf`: the MIDR part of a CPU), which no multi-socket server does.
+ */
+export function armPackagesAreClusters(
+  recs: readonly CpuTopologyRecord[],
+  partOf: (cpu: number) => string | null,
+  deviceTree: boolean,
+): boolean {
+  if (recs.some((r) => r.clusterId !== null)) return false;
+  const byPkg = new Map<string, Set<string>>();
+  for (const r of recs) {
+    const key = String(r.packageId ?? r.packageCpus);
+    if (!byPkg.has(key)) byPkg.set(key, new Set());
+    byPkg.get(key)!.add(partOf(r.cpu) ?? '?');
+  }
+  if (byPkg.size < 2) return false;
+  const kinds = new Set([...byPkg.values()].map((s) => [...s].sort().join(',')));
+  return deviceTree || kinds.size > 1;
+}
+
+/** How many CPUs /sys/devices/system/cpu/online lists (old single-core ARM kernels print no `processor` line). */
+export async function readOnlineCount(host: Host): Promise<number | null> {
+  const v = await trimmed(host, `${CPU}/online`);
+  return v ? cpuListCount(v) : null;
 }

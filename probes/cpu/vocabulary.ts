@@ -29,5 +29,6 @@ export const cpuVocabulary: ProbeVocabulary = {
     'glibcTunablesHwcaps', 'sources', 'partial', 'calibration',
     // issue 14: topology from sysfs, emulation, per-architecture identity
     'topologySource', 'sysfsTopology', 'emulation', 'host', 'modelNames', 'loongarch', 'mips', 'sparc', 'riscvIds',
+    'auxvFeatures', 'midr', 'ppc', 's390', 'hardware', 'riscv',
   ],
 };

@@ -23,5 +23,9 @@ export const gpuVocabulary: ProbeVocabulary = {
     GPU_MIG_ENABLED: 'informational: jobs get a MIG slice, not the whole GPU; disable MIG (nvidia-smi -mig 0) where a job needs the whole board',
     GPU_VGPU: 'informational: a vGPU shares the board with other guests; expect lower and more variable throughput',
   },
-  facts: ['arch', 'platform', 'hardwareGpuCount', 'gpus', 'softwareDevices', 'devNodes', 'masks', 'pci', 'vulkan', 'opencl', 'cuda', 'stacks'],
+  facts: [
+    'arch', 'platform', 'hardwareGpuCount', 'gpus', 'softwareDevices', 'devNodes', 'masks', 'pci', 'vulkan', 'opencl', 'cuda', 'stacks',
+    // the rest derive.ts emits when its source answered
+    'drm', 'accelClass', 'nvidiaKernelModule', 'nvidiaSmi', 'amdSmi', 'clinfo', 'stackErrors', 'displays',
+  ],
 };
