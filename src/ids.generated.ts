@@ -155,6 +155,7 @@ export type MetricId =
   | 'crypto.sha256'
   | 'crypto.sha512'
   | 'frameworks.numpy.matmul-f64'
+  | 'frameworks.numpy.matmul-f64-1thread'
   | 'frameworks.numpy.matmul-f64-unmasked'
   | `gpu.cuda.${string}.bandwidth`
   | `gpu.cuda.${string}.fma-f32`

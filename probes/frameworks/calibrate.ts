@@ -1,20 +1,24 @@
 /**
- * numpy float64 matmul in the first interpreter where numpy imports: once with the environment as it
- * is and, when SIMD masks are set, once with them removed, so the speedup shows what the masks cost.
+ * numpy float64 matmul in the first interpreter where numpy imports:
+ * - with the stack's default thread count and with 1 thread, in interleaved rounds inside one
+ *   process (threadpoolctl, or the loaded OpenBLAS/MKL's own thread setter), so an oversubscribed
+ *   BLAS (default threads slower than one on a busy or quota-limited machine) is caught with figures;
+ * - when SIMD masks are set, as is and with them removed, so the speedup shows what the masks cost.
  * Timing happens inside the interpreter (process start and import are not measured).
  */
-import type { Calibration, Detection, Metric, ProbeContext } from '../../src/types.js';
-import { LEVELS, sig, skipped, stats, wrongResultFinding } from '../../src/calibration.js';
+import { randomBytes } from 'node:crypto';
+import type { Calibration, Detection, Finding, MeasuredMetric, Metric, ProbeContext } from '../../src/types.js';
+import { LEVELS, abEstimate, plausible, roundsMetric, sig, skipped, stats, wrongResultFinding } from '../../src/calibration.js';
 import { runBounded } from '../../src/host/node-host.js';
 import type { InterpreterReport } from './interpreters.js';
 import { PY_ENV } from './interpreters.js';
-import { records } from './parse.js';
+import { records, type BlasInfo } from './parse.js';
 import { PY_MATMUL } from './script.js';
-import { finding } from './findings.js';
+import { finding, MATMUL_METRICS } from './findings.js';
 import { label } from './derive.js';
 
 /** The variables that change which SIMD code numpy and its BLAS run. */
-export const SIMD_MASKS = ['OPENBLAS_CORETYPE', 'MKL_ENABLE_INSTRUCTIONS', 'MKL_CBWR', 'NPY_DISABLE_CPU_FEATURES'] as const;
+export const SIMD_MASKS = ['OPENBLAS_CORETYPE', 'MKL_ENABLE_INSTRUCTIONS', 'MKL_CBWR', 'NPY_DISABLE_CPU_FEATURES', 'NPY_ENABLE_CPU_FEATURES'] as const;
 
 /** Matrix size: large enough to be BLAS-bound, small enough for a quick level on 2 cores. */
 const N = 384;
@@ -22,26 +26,43 @@ const N = 384;
 export const UNIT = 'GFLOP/s';
 /** A speedup from removing the masks at or above this is reported as a finding. */
 export const MASK_COST_THRESHOLD = 1.15;
-export const AS_IS = 'frameworks.numpy.matmul-f64';
-/** Alternating runs per environment; the level's budget is split between them. */
+export const AS_IS = MATMUL_METRICS.asIs;
+export const UNMASKED = MATMUL_METRICS.unmasked;
+export const ONE_THREAD = MATMUL_METRICS.oneThread;
+/**
+ * 1 thread over the default: oversubscription is reported when the whole interval of this paired
+ * ratio lies above 1 (the default conclusively slower than one thread).
+ */
+export const OVERSUBSCRIBED_ABOVE = 1;
+/** Alternating runs per environment for the masks comparison; the level's budget is split between them. */
 const ROUNDS = 2;
-export const UNMASKED = 'frameworks.numpy.matmul-f64-unmasked';
 
 type Level = Exclude<ProbeContext['calibrate'], 'off'>;
 
-/** One run of the matmul script: its samples (GFLOP/s), or why it gave none. */
-async function runMatmul(path: string, env: NodeJS.ProcessEnv, level: Level, signal: AbortSignal): Promise<number[] | Metric> {
-  const b = LEVELS[level];
-  const budget = Math.round(b.budgetMs / ROUNDS);
-  const args = ['-c', PY_MATMUL, String(N), String(b.warmupMs), String(budget), String(Math.ceil(b.minSamples / ROUNDS)), String(Math.ceil(b.maxSamples / ROUNDS)), String(b.sampleMs)];
-  const r = await runBounded(path, args, env, { timeoutMs: 15_000 + budget, maxBytes: 1 << 20, env: { ...PY_ENV }, signal });
-  const rec = records(r.stdout).find((x) => x.section === 'matmul');
+/** What one matmul run printed (its record), or a skipped/wrong metric saying why there is none. */
+async function runMatmul(path: string, env: NodeJS.ProcessEnv, args: string[], budgetMs: number, signal: AbortSignal): Promise<Record<string, unknown> | Metric> {
+  const nonce = randomBytes(12).toString('hex');
+  const r = await runBounded(path, ['-c', PY_MATMUL, nonce, ...args], env, { timeoutMs: 15_000 + budgetMs, maxBytes: 1 << 20, env: { ...PY_ENV }, signal });
+  const rec = records(r.stdout, nonce).find((x) => x.section === 'matmul');
   if (!rec) {
     const why = r.status === 'ok' ? 'no result on stdout' : r.status === 'failed' ? `exit ${r.code ?? r.signal}: ${r.stderr.trim().split('\n').pop() ?? ''}` : r.status;
     return skipped(UNIT, `${path} -c <matmul>: ${why}`);
   }
   if (typeof rec.check === 'string') return { status: 'wrong', unit: UNIT, reason: rec.check };
-  const samples = Array.isArray(rec.samples) ? rec.samples.filter((x): x is number => typeof x === 'number' && x > 0) : [];
+  return rec;
+}
+
+const isMetric = (x: Record<string, unknown> | Metric): x is Metric => typeof (x as Metric).status === 'string';
+const rates = (v: unknown): number[] => (Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number' && x > 0) : []);
+
+/** One plain run's samples (GFLOP/s), or why it gave none. */
+async function plainRun(path: string, env: NodeJS.ProcessEnv, level: Level, signal: AbortSignal): Promise<number[] | Metric> {
+  const b = LEVELS[level];
+  const budget = Math.round(b.budgetMs / ROUNDS);
+  const args = [String(N), String(b.warmupMs), String(budget), String(Math.ceil(b.minSamples / ROUNDS)), String(Math.ceil(b.maxSamples / ROUNDS)), String(b.sampleMs), 'plain'];
+  const rec = await runMatmul(path, env, args, budget, signal);
+  if (isMetric(rec)) return rec;
+  const samples = rates(rec.samples);
   return samples.length ? samples : skipped(UNIT, 'the kernel reported no samples');
 }
 
@@ -61,13 +82,76 @@ async function measureEnvs(path: string, envs: NodeJS.ProcessEnv[], ctx: ProbeCo
   for (let round = 0; round < ROUNDS; round++) {
     for (let k = 0; k < envs.length; k++) {
       if (failed[k] || ctx.signal.aborted) continue;
-      ctx.progress({ type: 'calibration', probe: 'frameworks', kernel: k ? UNMASKED : AS_IS, fraction: (round * envs.length + k) / (ROUNDS * envs.length) });
-      const r = await runMatmul(path, envs[k], level, ctx.signal);
+      ctx.progress({ type: 'calibration', probe: 'frameworks', kernel: k ? UNMASKED : AS_IS, fraction: 0.5 + (round * envs.length + k) / (2 * ROUNDS * envs.length) });
+      const r = await plainRun(path, envs[k], level, ctx.signal);
       if (Array.isArray(r)) pooled[k].push(...r);
       else failed[k] = r;
     }
   }
   return envs.map((_, k) => failed[k] ?? (pooled[k].length ? metricOf(pooled[k]) : skipped(UNIT, 'interrupted before it finished')));
+}
+
+/** What the threads comparison produced: the default side's metric, the 1-thread metric, and the finding. */
+interface ThreadsResult {
+  asIs?: Metric;
+  oneThread: Metric;
+  findings: Finding[];
+}
+
+/**
+ * Default threads against 1 thread, in one process: interleaved rounds (the order alternating), each
+ * side's best sample per round, the paired per-round ratio and its order-statistic interval (the
+ * harness's abEstimate), more rounds while the verdict is inconclusive, within the level's A/B budget.
+ */
+async function measureThreads(it: InterpreterReport, ctx: ProbeContext, level: Level, where: string): Promise<ThreadsResult> {
+  const blas = it.packages.numpy.blas as BlasInfo | null | undefined;
+  if (blas?.library === 'reference') return { oneThread: skipped(UNIT, `numpy in ${label(it)} uses the reference BLAS, which runs 1 thread`), findings: [] };
+  if (blas?.threads === 1) return { oneThread: skipped(UNIT, `${blas.library ?? 'the BLAS'} in numpy (${label(it)}) already runs 1 thread`), findings: [] };
+  const b = LEVELS[level];
+  const budget = Math.round(b.abBudgetMs / 2);
+  ctx.progress({ type: 'calibration', probe: 'frameworks', kernel: ONE_THREAD, fraction: 0 });
+  const args = [String(N), String(b.warmupMs), String(budget), String(b.minRounds), String(b.maxRounds), String(b.sampleMs), 'threads', String(b.minRounds), String(b.roundSamples)];
+  const rec = await runMatmul(it.path, process.env, args, budget, ctx.signal);
+  if (isMetric(rec)) return { oneThread: rec, findings: rec.status === 'wrong' ? [wrongResultFinding(ONE_THREAD, rec.reason)] : [] };
+  if (rec.limiter === null)
+    return { oneThread: skipped(UNIT, `no way to set the BLAS thread count inside ${label(it)}: threadpoolctl is not installed and numpy's BLAS is neither OpenBLAS nor MKL`), findings: [] };
+  const threads = typeof rec.defaultThreads === 'number' ? rec.defaultThreads : null;
+  const lib = String(rec.library ?? blas?.library ?? 'BLAS');
+  if (threads === null || threads <= 1) return { oneThread: skipped(UNIT, `${lib} in numpy (${label(it)}) runs ${threads ?? 'an unknown number of'} thread${threads === 1 ? '' : 's'} by default: nothing to compare`), findings: [] };
+  const rounds = Array.isArray(rec.rounds) ? (rec.rounds as Array<Record<string, unknown>>) : [];
+  const def = rounds.map((r) => rates(r.default));
+  const one = rounds.map((r) => rates(r.single));
+  const dm = roundsMetric(def, UNIT);
+  const om = roundsMetric(one, UNIT);
+  if (!dm || !om) return { oneThread: skipped(UNIT, 'no round measured both sides'), findings: [] };
+  const e = abEstimate(one, def, OVERSUBSCRIBED_ABOVE, b.minRounds);
+  const how = `${where}; ${lib} default ${threads} threads vs 1 (${String(rec.limiter)}), ${e.rounds} interleaved rounds`;
+  const asIs = plausible({ ...dm, notes: how }, 'rate');
+  // The speedup here is 1 thread over the default: far below 1 on a large idle machine, which is no
+  // fault, so plausible() sees the value without it (its "software path faster" rule is for twins).
+  const checked = plausible({ ...om }, 'rate');
+  if (checked.status !== 'ok') return { asIs, oneThread: checked, findings: [] };
+  const oneThread: MeasuredMetric = {
+    ...om,
+    baseline: { value: dm.value, method: `the stack's default ${threads} threads, same process, interleaved rounds` },
+    speedup: sig(e.speedup),
+    speedupInterval: [sig(e.speedupInterval[0]), sig(e.speedupInterval[1])],
+    threshold: OVERSUBSCRIBED_ABOVE,
+    notes: e.verdict.effective === null ? `inconclusive: ${e.verdict.why}` : how,
+  };
+  const findings: Finding[] = [];
+  // The default is conclusively slower than 1 thread when the whole interval of (1 thread / default) is above 1.
+  if (e.verdict.effective === true) {
+    const inv = (x: number) => sig(1 / x);
+    findings.push(
+      finding(
+        'THREADS_OVERSUBSCRIBED',
+        { metric: AS_IS, library: lib, threads, defaultValue: dm.value, oneThread: om.value, ratio: inv(e.speedup), low: inv(e.speedupInterval[1]), high: inv(e.speedupInterval[0]), rounds: e.rounds, interpreter: label(it) },
+        { evidence: [`${AS_IS} ${dm.value} ${UNIT} (${threads} threads)`, `${ONE_THREAD} ${om.value} ${UNIT}`, `1 thread / default per round: ${e.ratios.map((x) => sig(x)).join(' ')}`] },
+      ),
+    );
+  }
+  return { asIs, oneThread, findings };
 }
 
 /** The frameworks probe's calibration. */
@@ -79,23 +163,32 @@ export async function calibrateFrameworks(ctx: ProbeContext, d: Detection): Prom
   if (!it) return { metrics: { [AS_IS]: skipped(UNIT, 'no inspected Python interpreter imports numpy') } };
 
   const where = `numpy ${it.packages.numpy.version} in ${label(it)}, ${N}x${N} float64`;
-  const set = SIMD_MASKS.filter((m) => process.env[m] !== undefined);
-  const unmaskedEnv = { ...process.env };
-  for (const m of set) delete unmaskedEnv[m];
-  const [asIs, un] = await measureEnvs(it.path, set.length ? [process.env, unmaskedEnv] : [process.env], ctx, level);
-  const metrics: Record<string, Metric> = { [AS_IS]: asIs.status === 'ok' ? { ...asIs, notes: where } : asIs };
-  const findings = asIs.status === 'wrong' ? [wrongResultFinding(AS_IS, asIs.reason)] : [];
+  const metrics: Record<string, Metric> = {};
+  const findings: Finding[] = [];
 
-  if (un) {
-    const masks = set.map((m) => `${m}=${process.env[m]}`).join(' ');
-    if (un.status === 'ok' && asIs.status === 'ok') {
-      const speedup = sig(un.value / asIs.value);
-      metrics[UNMASKED] = { ...un, baseline: { value: asIs.value, method: `the environment as is (${masks})` }, speedup, threshold: MASK_COST_THRESHOLD, notes: `${where}, without ${set.join(', ')}` };
-      if (speedup >= MASK_COST_THRESHOLD)
-        findings.push(finding('FRAMEWORK_MASK_COST', { speedup, masks, unmasked: un.value, asIs: asIs.value }, { evidence: [`${AS_IS} ${asIs.value} ${UNIT}`, `${UNMASKED} ${un.value} ${UNIT}`] }));
-    } else {
-      metrics[UNMASKED] = un.status === 'ok' ? skipped(UNIT, 'the as-is run did not measure, so there is nothing to compare with') : un;
-      if (un.status === 'wrong') findings.push(wrongResultFinding(UNMASKED, un.reason));
+  const th = await measureThreads(it, ctx, level, where);
+  metrics[ONE_THREAD] = th.oneThread;
+  findings.push(...th.findings);
+
+  const set = SIMD_MASKS.filter((m) => process.env[m] !== undefined);
+  if (!set.length && th.asIs) metrics[AS_IS] = th.asIs;
+  else {
+    const unmaskedEnv = { ...process.env };
+    for (const m of set) delete unmaskedEnv[m];
+    const [asIs, un] = await measureEnvs(it.path, set.length ? [process.env, unmaskedEnv] : [process.env], ctx, level);
+    metrics[AS_IS] = asIs.status === 'ok' ? { ...asIs, notes: where } : asIs;
+    if (asIs.status === 'wrong') findings.push(wrongResultFinding(AS_IS, asIs.reason));
+    if (un) {
+      const masks = set.map((m) => `${m}=${process.env[m]}`).join(' ');
+      if (un.status === 'ok' && asIs.status === 'ok') {
+        const speedup = sig(un.value / asIs.value);
+        metrics[UNMASKED] = { ...un, baseline: { value: asIs.value, method: `the environment as is (${masks})` }, speedup, threshold: MASK_COST_THRESHOLD, notes: `${where}, without ${set.join(', ')}` };
+        if (speedup >= MASK_COST_THRESHOLD)
+          findings.push(finding('FRAMEWORK_MASK_COST', { speedup, masks, unmasked: un.value, asIs: asIs.value }, { evidence: [`${AS_IS} ${asIs.value} ${UNIT}`, `${UNMASKED} ${un.value} ${UNIT}`] }));
+      } else {
+        metrics[UNMASKED] = un.status === 'ok' ? skipped(UNIT, 'the as-is run did not measure, so there is nothing to compare with') : un;
+        if (un.status === 'wrong') findings.push(wrongResultFinding(UNMASKED, un.reason));
+      }
     }
   }
   ctx.progress({ type: 'calibration', probe: 'frameworks', kernel: AS_IS, fraction: 1 });

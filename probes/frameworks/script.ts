@@ -255,48 +255,165 @@ emit({'section': 'end'})
 `;
 
 /**
- * numpy float64 matmul, timed inside the interpreter: warm-up, then samples of `reps` products
- * until the budget; checks a few entries against math.fsum. argv: n, warmupMs, budgetMs, minSamples,
- * maxSamples, sampleMs. Prints one record: samples (GFLOP/s), reps, check (null when right), blas core.
+ * numpy float64 matmul, timed inside the interpreter; checks a few entries against math.fsum.
+ * argv: record nonce, n, warmupMs, budgetMs, minSamples, maxSamples, sampleMs, mode, minRounds, roundSamples.
+ * mode 'plain': samples (GFLOP/s) with the environment as it is. mode 'threads': the stack's default
+ * thread count against 1 thread in interleaved rounds, the count set in-process (threadpoolctl, else the
+ * loaded OpenBLAS's or MKL's own setter, which is what threadpoolctl calls), until the paired ratio's
+ * interval is on one side of 1 or the budget is spent. Prints one record.
  */
 export const PY_MATMUL = String.raw`
 import sys, os, json, time, math
 if sys.path and sys.path[0] in ('', '.'):
     del sys.path[0]
+S = '__HWPROBE_%s__ ' % sys.argv[1]
 import numpy as np
-n, warm, budget, mins, maxs, sample = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
+n, warm, budget, mins, maxs, sample = int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])
+mode = sys.argv[8] if len(sys.argv) > 8 else 'plain'
+min_rounds = int(sys.argv[9]) if len(sys.argv) > 9 else 0
+round_samples = int(sys.argv[10]) if len(sys.argv) > 10 else 0
 rs = np.random.RandomState(1)
 a = rs.standard_normal((n, n))
 b = rs.standard_normal((n, n))
 clock = time.perf_counter
-reps = 1
-end = clock() + warm / 1000.0
-while True:
+flops1 = 2.0 * n * n * n
+out = {'section': 'matmul', 'n': n}
+
+def calibrate_reps(ms):
+    # grows the products per sample until one sample takes 'sample' ms, for at least 'ms' ms
+    reps = 1
+    end = clock() + ms / 1000.0
+    while True:
+        t0 = clock()
+        for _ in range(reps):
+            np.dot(a, b)
+        dt = clock() - t0
+        if dt * 1000.0 < sample:
+            reps = min(reps * max(2, int(math.ceil(sample / max(dt * 1000.0, 0.01)))), 1 << 20)
+        elif clock() >= end:
+            return reps
+        if clock() >= end + budget / 1000.0:
+            return reps
+
+def one(reps):
     t0 = clock()
     for _ in range(reps):
         c = np.dot(a, b)
-    dt = clock() - t0
-    if dt * 1000.0 < sample:
-        reps = min(reps * max(2, int(math.ceil(sample / max(dt * 1000.0, 0.01)))), 1 << 20)
-    elif clock() >= end:
-        break
-    if clock() >= end + budget / 1000.0:
-        break
-flops = 2.0 * n * n * n * reps
-samples = []
-start = clock()
-while len(samples) < maxs:
-    t0 = clock()
-    for _ in range(reps):
-        c = np.dot(a, b)
-    samples.append(flops / (clock() - t0) / 1e9)
-    if len(samples) >= mins and (clock() - start) * 1000.0 >= budget:
-        break
+    return flops1 * reps / (clock() - t0) / 1e9, c
+
+def limiter():
+    # What can set the BLAS thread count inside this process, and the count the stack runs by default:
+    # threadpoolctl when installed, else the loaded OpenBLAS or MKL's own setter (what threadpoolctl calls).
+    try:
+        import threadpoolctl
+        info = [i for i in threadpoolctl.threadpool_info() if i.get('user_api') == 'blas']
+        if info:
+            default = max(int(i.get('num_threads') or 1) for i in info)
+            lib = info[0].get('internal_api')
+            def set1(on):
+                if on:
+                    set1.ctx = threadpoolctl.threadpool_limits(limits=1, user_api='blas')
+                else:
+                    set1.ctx.restore_original_limits()
+            return 'threadpoolctl', lib, default, set1
+    except Exception:
+        pass
+    import ctypes, re
+    libs = []
+    try:
+        with open('/proc/self/maps') as f:
+            for line in f:
+                p = line.split(None, 5)
+                if len(p) == 6 and p[5].startswith('/'):
+                    libs.append(p[5].strip())
+    except Exception:
+        return None
+    for path in sorted(set(libs)):
+        base = os.path.basename(path).lower()
+        kind = 'openblas' if 'openblas' in base else 'mkl' if re.match(r'libmkl_rt', base) else None
+        if not kind:
+            continue
+        lib = ctypes.CDLL(path)
+        names = ([pre + 'openblas_%s_num_threads' + suf for pre in ('', 'scipy_') for suf in ('', '64_', '_64')] if kind == 'openblas'
+                 else ['MKL_%s_Num_Threads'])
+        for pat in names:
+            getter = getattr(lib, (pat % 'get') if kind == 'openblas' else 'MKL_Get_Max_Threads', None)
+            setter = getattr(lib, pat % 'set', None)
+            if getter is None or setter is None:
+                continue
+            getter.restype = ctypes.c_int
+            default = int(getter())
+            def set1(on, setter=setter, default=default):
+                setter(ctypes.c_int(1 if on else default))
+            return kind + ' (ctypes)', kind, default, set1
+    return None
+
+def conclusive(rounds):
+    ratios = sorted(max(r['single']) / max(r['default']) for r in rounds if r['single'] and r['default'])
+    n = len(ratios)
+    k, cdf, term = 0, 0.0, 0.5 ** n
+    for j in range(n):
+        cdf += term
+        if cdf > 0.05:
+            break
+        k = j + 1
+        term = term * (n - j) / (j + 1)
+    return k > 0 and (ratios[k - 1] >= 1 or ratios[n - k] < 1)
+
+if mode == 'threads':
+    lim = limiter()
+    if lim is None:
+        out['limiter'] = None
+    else:
+        how, lib, default, set1 = lim
+        out.update({'limiter': how, 'library': lib, 'defaultThreads': default})
+        if default > 1:
+            reps_d = calibrate_reps(warm)
+            set1(True)
+            try:
+                reps_1 = calibrate_reps(warm / 2)
+            finally:
+                set1(False)
+            rounds = []
+            start = clock()
+            # Interleaved rounds, the order alternating (d 1, 1 d, ...): a burst of load lands on both sides
+            # of a round or on one round only, never on all of one side.
+            while len(rounds) < maxs:
+                r = {'default': [], 'single': []}
+                for side in (('default', 'single') if len(rounds) % 2 == 0 else ('single', 'default')):
+                    if side == 'single':
+                        set1(True)
+                    try:
+                        for _ in range(round_samples):
+                            x, c = one(reps_1 if side == 'single' else reps_d)
+                            r[side].append(x)
+                    finally:
+                        if side == 'single':
+                            set1(False)
+                rounds.append(r)
+                # Stop once the paired ratio's median interval is wholly on one side of 1 (the harness's
+                # medianInterval at 90%), else go on until the budget or maxs rounds.
+                if len(rounds) >= min_rounds and (conclusive(rounds) or (clock() - start) * 1000.0 >= budget):
+                    break
+            out['rounds'] = rounds
+else:
+    reps = calibrate_reps(warm)
+    samples = []
+    start = clock()
+    while len(samples) < maxs:
+        x, c = one(reps)
+        samples.append(x)
+        if len(samples) >= mins and (clock() - start) * 1000.0 >= budget:
+            break
+    out['reps'] = reps
+    out['samples'] = samples
+c = np.dot(a, b)
 check = None
 for i, j in ((0, 0), (n - 1, n - 1), (n // 3, (2 * n) // 3), (n // 2, 1)):
     ref = math.fsum(float(a[i, k]) * float(b[k, j]) for k in range(n))
     if not abs(float(c[i, j]) - ref) <= 1e-9 * max(1.0, math.fsum(abs(float(a[i, k]) * float(b[k, j])) for k in range(n))):
         check = 'c[%d,%d] = %r, expected %r' % (i, j, float(c[i, j]), ref)
         break
-sys.stdout.write('__HWPROBE__ ' + json.dumps({'section': 'matmul', 'n': n, 'reps': reps, 'samples': samples, 'check': check}) + '\n')
+out['check'] = check
+sys.stdout.write(S + json.dumps(out) + '\n')
 `;

@@ -1,12 +1,12 @@
 /** The frameworks probe's vocabulary (DESIGN §6): the framework capabilities of derive.ts and the numpy metrics of calibrate.ts. */
 import type { ProbeVocabulary } from '../../src/types.js';
-import { AS_IS, UNIT, UNMASKED } from './calibrate.js';
+import { AS_IS, ONE_THREAD, UNIT, UNMASKED } from './calibrate.js';
 import { FRAMEWORK_FINDINGS } from './findings.js';
 
 /** Every id, code and fact key the frameworks probe emits. */
 export const frameworksVocabulary: ProbeVocabulary = {
   capabilities: ['ml.numpy.simd.*', 'ml.torch.cuda', 'ml.torch.mps', 'ml.tf.gpu', 'ml.jax.gpu', 'ml.onnxruntime.*'],
-  metrics: { [AS_IS]: UNIT, [UNMASKED]: UNIT },
+  metrics: { [AS_IS]: UNIT, [UNMASKED]: UNIT, [ONE_THREAD]: UNIT },
   findings: { FRAMEWORK_FINDINGS },
   fixes: {
     FRAMEWORK_ENV_OVERRIDE: 'informational: the variable changes how the framework picks its code path; unset it unless it is meant',

@@ -329,7 +329,7 @@ test('replaying a capture reproduces the facts, capabilities and findings', asyn
   assert.equal(replayed.findings, live.findings);
 });
 
-test('calibration: numpy matmul is measured as is, and without the masks when they are set', async () => {
+test('calibration: numpy matmul as is, without the masks when they are set, and default threads against 1 thread', async () => {
   const d = await detect();
   if (!withNumpy(d).length) return note('no numpy: skipped');
   const ctx: ProbeContext = { signal: new AbortController().signal, calibrate: 'quick', peers: {}, progress() {} };
@@ -338,6 +338,25 @@ test('calibration: numpy matmul is measured as is, and without the masks when th
   assert.is(m.status, 'ok', JSON.stringify(m));
   if (m.status !== 'ok') return;
   assert.ok(m.value > 0 && m.samples >= 5 && m.unit === 'GFLOP/s');
+
+  // Threads: measured in interleaved rounds with its default as baseline, or skipped with the reason.
+  const one = c.metrics['frameworks.numpy.matmul-f64-1thread'];
+  const over = (c.findings ?? []).filter((f) => f.code === 'THREADS_OVERSUBSCRIBED');
+  if (one.status === 'ok') {
+    assert.ok(one.rounds! >= 5 && one.speedupInterval && one.baseline, JSON.stringify(one));
+    const [lo, hi] = one.speedupInterval!;
+    assert.ok(lo <= one.speedup! && one.speedup! <= hi);
+    // The finding fires exactly when the default is conclusively slower: the whole interval of 1 thread / default above 1.
+    assert.is(over.length, lo >= 1 ? 1 : 0, JSON.stringify({ one, over }));
+    if (over.length) assert.equal([over[0].args?.defaultValue, over[0].args?.oneThread], [one.baseline!.value, one.value]);
+    if (lo < 1 && hi >= 1) assert.match(one.notes ?? '', /^inconclusive: /);
+    note(`matmul: default ${one.baseline!.value} vs 1 thread ${one.value} GFLOP/s, 1 thread / default ×${one.speedup} (×${lo}–×${hi}, ${one.rounds} rounds)${over.length ? ': oversubscribed' : ''}`);
+  } else {
+    assert.is(one.status, 'skipped', JSON.stringify(one));
+    assert.is(over.length, 0);
+    note(`1-thread comparison skipped: ${one.status === 'skipped' ? one.reason : ''}`);
+  }
+
   const un = c.metrics['frameworks.numpy.matmul-f64-unmasked'];
   if (process.env.OPENBLAS_CORETYPE === undefined) return assert.is(un, undefined);
   assert.is(un?.status, 'ok', JSON.stringify(un));
@@ -345,6 +364,17 @@ test('calibration: numpy matmul is measured as is, and without the masks when th
   assert.is(un.baseline?.value, m.value);
   assert.ok(typeof un.speedup === 'number' && un.speedup > 0);
   note(`numpy matmul ${m.value} GFLOP/s as is, ${un.value} GFLOP/s without the masks: ${un.speedup}x`);
+});
+
+test('calibration: a BLAS limited to 1 thread has nothing to compare and says so', async () => {
+  const d = await detect({ ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' });
+  const it = withNumpy(d)[0];
+  if (!it || (it.packages.numpy.blas as BlasInfo).threads !== 1) return note('no numpy whose BLAS reports its thread count: skipped');
+  // The detection's own thread count decides; no comparison run is started.
+  const c = await calibrateFrameworks({ signal: new AbortController().signal, calibrate: 'quick', peers: {}, progress() {} }, d);
+  const one = c.metrics['frameworks.numpy.matmul-f64-1thread'];
+  assert.is(one.status, 'skipped');
+  assert.match(one.status === 'skipped' ? one.reason : '', /already runs 1 thread/);
 });
 
 test.run();
