@@ -8,6 +8,8 @@ import { parseNvidiaVersion } from '../../../probes/frameworks/index.js';
 import { NUMPY_FEATURES, OPENBLAS_CORES, SIMD_TIERS, FRAMEWORK_ENV, providerId } from '../../../probes/frameworks/tables.js';
 import { MASK_VARS } from '../../../src/host/env-allowlist.js';
 import { PY_PACKAGES, sentinel } from '../../../probes/frameworks/script.js';
+import { FRAMEWORK_FINDINGS, MATMUL_METRICS } from '../../../probes/frameworks/findings.js';
+import { frameworksVocabulary } from '../../../probes/frameworks/vocabulary.js';
 
 const NONCE = '0123456789abcdef';
 const SENTINEL = sentinel(NONCE);
@@ -86,6 +88,13 @@ test('tables: every core tier and every variable is known; the variables are all
     assert.ok(flags.length > 0, f);
     for (const fl of flags) assert.match(fl, /^[a-z0-9_]+$/, `${f}: ${fl} is a kernel flag spelling`);
   }
+});
+
+test("findings' `affects` name only the probe's own metrics, and the thread findings explain the default-threads matmul", () => {
+  const metrics = new Set(Object.keys(frameworksVocabulary.metrics));
+  for (const [code, row] of Object.entries(FRAMEWORK_FINDINGS)) for (const m of row.affects) assert.ok(metrics.has(m), `${code}: ${m}`);
+  for (const code of ['THREADS_OVERSUBSCRIBED', 'THREADS_ABOVE_QUOTA', 'FRAMEWORK_SIMD_BELOW_CPU'] as const)
+    assert.ok((FRAMEWORK_FINDINGS[code].affects as readonly string[]).includes(MATMUL_METRICS.asIs), code);
 });
 
 test('records: only lines with this run\'s nonce count', () => {
