@@ -267,6 +267,13 @@ export async function calibrateCpu(ctx: ProbeContext, d: Detection): Promise<Cal
   const limited = parallelismFinding(scaling, workers, visible, env, loadavg()[0], expected);
   if (limited) findings.push(limited);
 
+  // Under an emulator (user-mode QEMU, Rosetta) every kernel runs translated: say so on each figure.
+  const emu = d.facts.emulation as { emulated?: boolean; mechanism?: string; hostArch?: string | null } | undefined;
+  if (emu?.emulated) {
+    const why = `measured under emulation (${emu.mechanism}${emu.hostArch ? ` on ${emu.hostArch}` : ''}): the emulator's speed, not the CPU's`;
+    for (const [id, m] of Object.entries(metrics)) if (m.status === 'ok') metrics[id] = { ...m, notes: m.notes ? `${m.notes}; ${why}` : why };
+  }
+
   return {
     metrics,
     capabilities,
