@@ -199,6 +199,17 @@ function wasmSimdVerdict(simd: Metric): { effective: boolean | null; evidence: s
 }
 
 /** The cpu probe's calibration. Never throws: every kernel that cannot run is `skipped` with its reason. */
+/**
+ * Under an emulator (user-mode QEMU, Rosetta) every kernel runs translated: each measured figure
+ * says so in its notes (facts.emulation from detection).
+ */
+export function markEmulated(metrics: Record<string, Metric>, facts: Record<string, unknown>): void {
+  const emu = facts.emulation as { emulated?: boolean; mechanism?: string; hostArch?: string | null } | undefined;
+  if (!emu?.emulated) return;
+  const why = `measured under emulation (${emu.mechanism}${emu.hostArch ? ` on ${emu.hostArch}` : ''}): the emulator's speed, not the CPU's`;
+  for (const [id, m] of Object.entries(metrics)) if (m.status === 'ok') metrics[id] = { ...m, notes: m.notes ? `${m.notes}; ${why}` : why };
+}
+
 export async function calibrateCpu(ctx: ProbeContext, d: Detection): Promise<Calibration> {
   if (ctx.calibrate === 'off') return { metrics: {} };
   const level = opts(ctx).level;
@@ -267,12 +278,7 @@ export async function calibrateCpu(ctx: ProbeContext, d: Detection): Promise<Cal
   const limited = parallelismFinding(scaling, workers, visible, env, loadavg()[0], expected);
   if (limited) findings.push(limited);
 
-  // Under an emulator (user-mode QEMU, Rosetta) every kernel runs translated: say so on each figure.
-  const emu = d.facts.emulation as { emulated?: boolean; mechanism?: string; hostArch?: string | null } | undefined;
-  if (emu?.emulated) {
-    const why = `measured under emulation (${emu.mechanism}${emu.hostArch ? ` on ${emu.hostArch}` : ''}): the emulator's speed, not the CPU's`;
-    for (const [id, m] of Object.entries(metrics)) if (m.status === 'ok') metrics[id] = { ...m, notes: m.notes ? `${m.notes}; ${why}` : why };
-  }
+  markEmulated(metrics, d.facts);
 
   return {
     metrics,

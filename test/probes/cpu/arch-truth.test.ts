@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cpuProbe } from '../../../probes/cpu/index.js';
+import { markEmulated } from '../../../probes/cpu/calibrate.js';
 import { parseCpuinfo, parseRiscvIsa } from '../../../probes/cpu/parse-cpuinfo.js';
 import { lscpuFacts, parseLscpu } from '../../../probes/cpu/parse-lscpu.js';
 import { countTopology, type CpuTopologyRecord } from '../../../probes/cpu/sysfs.js';
@@ -208,6 +209,20 @@ test('live capture under user-mode QEMU (arm64 node on an x86-64 host): emulated
   assert.not.ok(Object.keys(d.capabilities).some((k) => /avx|sse/.test(k)), 'no x86 capability in an arm64 process');
   assert.ok(d.findings.some((x) => x.code === 'CPU_EMULATED' && /calibration measures the emulator/.test(x.message)));
   assert.not.ok(d.findings.some((x) => x.code === 'CPU_AUXV_DISAGREE'));
+});
+
+test('calibration under emulation says the figures are the emulator\'s', () => {
+  // hand-written metrics; the emulation facts are the QEMU capture's
+  const c = capture('linux-arm64-qemu-user-on-x64-epyc.json');
+  return facts(new ReplayHost(c)).then(({ f }) => {
+    const metrics: Record<string, any> = { 'cpu.scalar-f64': { status: 'ok', unit: 'GFLOP/s', value: 1, samples: 5, cv: 0.01 }, 'cpu.mem-copy': { status: 'skipped', unit: 'GB/s', reason: 'x' } };
+    markEmulated(metrics, f);
+    assert.match(metrics['cpu.scalar-f64'].notes, /emulator's speed, not the CPU's/);
+    assert.is(metrics['cpu.mem-copy'].notes, undefined);
+    const native: Record<string, any> = { 'cpu.scalar-f64': { status: 'ok', unit: 'GFLOP/s', value: 1 } };
+    markEmulated(native, { emulation: { emulated: false } });
+    assert.is(native['cpu.scalar-f64'].notes, undefined);
+  });
 });
 
 test('binfmt_misc entries name QEMU (and Rosetta for Linux) for the process arch only', () => {
