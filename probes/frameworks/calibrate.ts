@@ -98,46 +98,88 @@ interface ThreadsResult {
   findings: Finding[];
 }
 
+/** The variables a child interpreter gets to run its BLAS on 1 thread, when it cannot be set in-process. */
+const ONE_THREAD_ENV = { OPENBLAS_NUM_THREADS: '1', GOTO_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', BLIS_NUM_THREADS: '1', VECLIB_MAXIMUM_THREADS: '1' };
+
 /**
- * Default threads against 1 thread, in one process: interleaved rounds (the order alternating), each
- * side's best sample per round, the paired per-round ratio and its order-statistic interval (the
- * harness's abEstimate), more rounds while the verdict is inconclusive, within the level's A/B budget.
+ * Default threads against 1 thread in child interpreters, one child per side and round, the order
+ * alternating: for stacks whose thread count cannot be set in-process. Costlier (a Python start and a
+ * numpy import per child), so at the quick level it is often inconclusive, and says so.
  */
-async function measureThreads(it: InterpreterReport, ctx: ProbeContext, level: Level, where: string): Promise<ThreadsResult> {
+async function childRounds(it: InterpreterReport, ctx: ProbeContext, level: Level): Promise<{ def: number[][]; one: number[][] } | Metric> {
+  const b = LEVELS[level];
+  const budget = b.abBudgetMs / 2;
+  const args = [String(N), String(b.warmupMs), '0', String(b.roundSamples), String(b.roundSamples), String(b.sampleMs), 'plain'];
+  const envs = { def: process.env, one: { ...process.env, ...ONE_THREAD_ENV } };
+  const out = { def: [] as number[][], one: [] as number[][] };
+  const t0 = performance.now();
+  for (let r = 0; r < b.maxRounds && !ctx.signal.aborted; r++) {
+    for (const side of r % 2 ? (['one', 'def'] as const) : (['def', 'one'] as const)) {
+      const rec = await runMatmul(it.path, envs[side], args, 0, ctx.signal);
+      if (isMetric(rec)) return rec;
+      out[side].push(rates(rec.samples));
+    }
+    ctx.progress({ type: 'calibration', probe: 'frameworks', kernel: ONE_THREAD, fraction: Math.min(0.5, (performance.now() - t0) / budget / 2) });
+    if (r + 1 >= b.minRounds && (abEstimate(out.one, out.def, OVERSUBSCRIBED_ABOVE, b.minRounds).verdict.effective !== null || performance.now() - t0 >= budget)) break;
+  }
+  return out;
+}
+
+/**
+ * Default threads against 1 thread: interleaved rounds (the order alternating), each side's best
+ * sample per round, the paired per-round ratio and its order-statistic interval (the harness's
+ * abEstimate), more rounds while the verdict is inconclusive, within the level's A/B budget. In one
+ * process where the thread count can be set there (threadpoolctl, OpenBLAS, MKL), else in child
+ * interpreters with ONE_THREAD_ENV (also when `inProcess` is false, for tests).
+ */
+async function measureThreads(it: InterpreterReport, ctx: ProbeContext, level: Level, where: string, inProcess: boolean): Promise<ThreadsResult> {
   const blas = it.packages.numpy.blas as BlasInfo | null | undefined;
   if (blas?.library === 'reference') return { oneThread: skipped(UNIT, `numpy in ${label(it)} uses the reference BLAS, which runs 1 thread`), findings: [] };
   if (blas?.threads === 1) return { oneThread: skipped(UNIT, `${blas.library ?? 'the BLAS'} in numpy (${label(it)}) already runs 1 thread`), findings: [] };
   const b = LEVELS[level];
   const budget = Math.round(b.abBudgetMs / 2);
   ctx.progress({ type: 'calibration', probe: 'frameworks', kernel: ONE_THREAD, fraction: 0 });
-  const args = [String(N), String(b.warmupMs), String(budget), String(b.minRounds), String(b.maxRounds), String(b.sampleMs), 'threads', String(b.minRounds), String(b.roundSamples)];
-  const rec = await runMatmul(it.path, process.env, args, budget, ctx.signal);
+  let threads: number | null = blas?.threads ?? null;
+  let lib = blas?.library ?? 'BLAS';
+  let how: string;
+  let def: number[][];
+  let one: number[][];
+  const rec = inProcess
+    ? await runMatmul(it.path, process.env, [String(N), String(b.warmupMs), String(budget), String(b.minRounds), String(b.maxRounds), String(b.sampleMs), 'threads', String(b.minRounds), String(b.roundSamples)], budget, ctx.signal)
+    : { limiter: null };
   if (isMetric(rec)) return { oneThread: rec, findings: rec.status === 'wrong' ? [wrongResultFinding(ONE_THREAD, rec.reason)] : [] };
-  if (rec.limiter === null)
-    return { oneThread: skipped(UNIT, `no way to set the BLAS thread count inside ${label(it)}: threadpoolctl is not installed and numpy's BLAS is neither OpenBLAS nor MKL`), findings: [] };
-  const threads = typeof rec.defaultThreads === 'number' ? rec.defaultThreads : null;
-  const lib = String(rec.library ?? blas?.library ?? 'BLAS');
-  if (threads === null || threads <= 1) return { oneThread: skipped(UNIT, `${lib} in numpy (${label(it)}) runs ${threads ?? 'an unknown number of'} thread${threads === 1 ? '' : 's'} by default: nothing to compare`), findings: [] };
-  const rounds = Array.isArray(rec.rounds) ? (rec.rounds as Array<Record<string, unknown>>) : [];
-  const def = rounds.map((r) => rates(r.default));
-  const one = rounds.map((r) => rates(r.single));
+  if (rec.limiter === null) {
+    const c = await childRounds(it, ctx, level);
+    if (isMetric(c)) return { oneThread: c, findings: c.status === 'wrong' ? [wrongResultFinding(ONE_THREAD, c.reason)] : [] };
+    ({ def, one } = c);
+    how = `${Object.keys(ONE_THREAD_ENV).join('/')}=1 in a child interpreter (no in-process thread control)`;
+  } else {
+    threads = typeof rec.defaultThreads === 'number' ? rec.defaultThreads : null;
+    lib = String(rec.library ?? lib);
+    if (threads === null || threads <= 1) return { oneThread: skipped(UNIT, `${lib} in numpy (${label(it)}) runs ${threads ?? 'an unknown number of'} thread${threads === 1 ? '' : 's'} by default: nothing to compare`), findings: [] };
+    const rounds = Array.isArray(rec.rounds) ? (rec.rounds as Array<Record<string, unknown>>) : [];
+    def = rounds.map((r) => rates(r.default));
+    one = rounds.map((r) => rates(r.single));
+    how = `${String(rec.limiter)}, same process`;
+  }
   const dm = roundsMetric(def, UNIT);
   const om = roundsMetric(one, UNIT);
   if (!dm || !om) return { oneThread: skipped(UNIT, 'no round measured both sides'), findings: [] };
   const e = abEstimate(one, def, OVERSUBSCRIBED_ABOVE, b.minRounds);
-  const how = `${where}; ${lib} default ${threads} threads vs 1 (${String(rec.limiter)}), ${e.rounds} interleaved rounds`;
-  const asIs = plausible({ ...dm, notes: how }, 'rate');
+  const dflt = threads === null ? 'its default thread count' : `default ${threads} threads`;
+  const said = `${where}; ${lib} ${dflt} vs 1 (${how}), ${e.rounds} interleaved rounds`;
+  const asIs = plausible({ ...dm, notes: said }, 'rate');
   // The speedup here is 1 thread over the default: far below 1 on a large idle machine, which is no
   // fault, so plausible() sees the value without it (its "software path faster" rule is for twins).
   const checked = plausible({ ...om }, 'rate');
   if (checked.status !== 'ok') return { asIs, oneThread: checked, findings: [] };
   const oneThread: MeasuredMetric = {
     ...om,
-    baseline: { value: dm.value, method: `the stack's default ${threads} threads, same process, interleaved rounds` },
+    baseline: { value: dm.value, method: `the stack's ${dflt}, interleaved rounds (${how})` },
     speedup: sig(e.speedup),
     speedupInterval: [sig(e.speedupInterval[0]), sig(e.speedupInterval[1])],
     threshold: OVERSUBSCRIBED_ABOVE,
-    notes: e.verdict.effective === null ? `inconclusive: ${e.verdict.why}` : how,
+    notes: e.verdict.effective === null ? `inconclusive: ${e.verdict.why}` : said,
   };
   const findings: Finding[] = [];
   // The default is conclusively slower than 1 thread when the whole interval of (1 thread / default) is above 1.
@@ -147,15 +189,15 @@ async function measureThreads(it: InterpreterReport, ctx: ProbeContext, level: L
       finding(
         'THREADS_OVERSUBSCRIBED',
         { metric: AS_IS, library: lib, threads, defaultValue: dm.value, oneThread: om.value, ratio: inv(e.speedup), low: inv(e.speedupInterval[1]), high: inv(e.speedupInterval[0]), rounds: e.rounds, interpreter: label(it) },
-        { evidence: [`${AS_IS} ${dm.value} ${UNIT} (${threads} threads)`, `${ONE_THREAD} ${om.value} ${UNIT}`, `1 thread / default per round: ${e.ratios.map((x) => sig(x)).join(' ')}`] },
+        { evidence: [`${AS_IS} ${dm.value} ${UNIT} (${dflt})`, `${ONE_THREAD} ${om.value} ${UNIT}`, `1 thread / default per round: ${e.ratios.map((x) => sig(x)).join(' ')}`] },
       ),
     );
   }
   return { asIs, oneThread, findings };
 }
 
-/** The frameworks probe's calibration. */
-export async function calibrateFrameworks(ctx: ProbeContext, d: Detection): Promise<Calibration> {
+/** The frameworks probe's calibration. `inProcess: false` forces the child-interpreter thread comparison (tests). */
+export async function calibrateFrameworks(ctx: ProbeContext, d: Detection, opts: { inProcess?: boolean } = {}): Promise<Calibration> {
   if (ctx.calibrate === 'off') return { metrics: {} };
   const level = ctx.calibrate;
   const interps = Array.isArray(d.facts.python) ? (d.facts.python as InterpreterReport[]) : [];
@@ -166,7 +208,7 @@ export async function calibrateFrameworks(ctx: ProbeContext, d: Detection): Prom
   const metrics: Record<string, Metric> = {};
   const findings: Finding[] = [];
 
-  const th = await measureThreads(it, ctx, level, where);
+  const th = await measureThreads(it, ctx, level, where, opts.inProcess ?? true);
   metrics[ONE_THREAD] = th.oneThread;
   findings.push(...th.findings);
 

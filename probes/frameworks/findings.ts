@@ -51,7 +51,7 @@ export const FRAMEWORK_FINDINGS = {
     affects: [MATMUL_METRICS.asIs],
     severity: 'warning',
     render: (a: Args) =>
-      `numpy matmul is slower with ${a.library}'s default ${a.threads} threads than with 1: ${a.defaultValue} vs ${a.oneThread} GFLOP/s (×${a.ratio}, interval ×${a.low}–×${a.high} over ${a.rounds} interleaved rounds)`,
+      `numpy matmul is slower with ${a.library}'s ${a.threads === null ? 'default thread count' : `default ${a.threads} threads`} than with 1: ${a.defaultValue} vs ${a.oneThread} GFLOP/s (×${a.ratio}, interval ×${a.low}–×${a.high} over ${a.rounds} interleaved rounds)`,
     hint: 'the CPUs the threads run on are busy or throttled (a cgroup CPU quota, other jobs): set OPENBLAS_NUM_THREADS (or OMP_NUM_THREADS/MKL_NUM_THREADS) to what the job really gets, e.g. 1, or raise the cgroup CPU quota',
   },
   TORCH_CPU_ONLY_BUILD: {

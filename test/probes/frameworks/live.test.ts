@@ -329,23 +329,15 @@ test('replaying a capture reproduces the facts, capabilities and findings', asyn
   assert.equal(replayed.findings, live.findings);
 });
 
-test('calibration: numpy matmul as is, without the masks when they are set, and default threads against 1 thread', async () => {
-  const d = await detect();
-  if (!withNumpy(d).length) return note('no numpy: skipped');
-  const ctx: ProbeContext = { signal: new AbortController().signal, calibrate: 'quick', peers: {}, progress() {} };
-  const c = await calibrateFrameworks(ctx, d);
-  const m = c.metrics['frameworks.numpy.matmul-f64'];
-  assert.is(m.status, 'ok', JSON.stringify(m));
-  if (m.status !== 'ok') return;
-  assert.ok(m.value > 0 && m.samples >= 5 && m.unit === 'GFLOP/s');
-
-  // Threads: measured in interleaved rounds with its default as baseline, or skipped with the reason.
+/** The threads comparison's contract: measured in interleaved rounds with its default as baseline, or skipped with the reason. */
+function checkThreads(c: Awaited<ReturnType<typeof calibrateFrameworks>>, how?: RegExp): void {
   const one = c.metrics['frameworks.numpy.matmul-f64-1thread'];
   const over = (c.findings ?? []).filter((f) => f.code === 'THREADS_OVERSUBSCRIBED');
   if (one.status === 'ok') {
     assert.ok(one.rounds! >= 5 && one.speedupInterval && one.baseline, JSON.stringify(one));
     const [lo, hi] = one.speedupInterval!;
     assert.ok(lo <= one.speedup! && one.speedup! <= hi);
+    if (how) assert.match(one.baseline!.method, how);
     // The finding fires exactly when the default is conclusively slower: the whole interval of 1 thread / default above 1.
     assert.is(over.length, lo >= 1 ? 1 : 0, JSON.stringify({ one, over }));
     if (over.length) assert.equal([over[0].args?.defaultValue, over[0].args?.oneThread], [one.baseline!.value, one.value]);
@@ -356,6 +348,19 @@ test('calibration: numpy matmul as is, without the masks when they are set, and 
     assert.is(over.length, 0);
     note(`1-thread comparison skipped: ${one.status === 'skipped' ? one.reason : ''}`);
   }
+}
+
+test('calibration: numpy matmul as is, without the masks when they are set, and default threads against 1 thread', async () => {
+  const d = await detect();
+  if (!withNumpy(d).length) return note('no numpy: skipped');
+  const ctx: ProbeContext = { signal: new AbortController().signal, calibrate: 'quick', peers: {}, progress() {} };
+  const c = await calibrateFrameworks(ctx, d);
+  const m = c.metrics['frameworks.numpy.matmul-f64'];
+  assert.is(m.status, 'ok', JSON.stringify(m));
+  if (m.status !== 'ok') return;
+  assert.ok(m.value > 0 && m.samples >= 5 && m.unit === 'GFLOP/s');
+
+  checkThreads(c);
 
   const un = c.metrics['frameworks.numpy.matmul-f64-unmasked'];
   if (process.env.OPENBLAS_CORETYPE === undefined) return assert.is(un, undefined);
@@ -364,6 +369,13 @@ test('calibration: numpy matmul as is, without the masks when they are set, and 
   assert.is(un.baseline?.value, m.value);
   assert.ok(typeof un.speedup === 'number' && un.speedup > 0);
   note(`numpy matmul ${m.value} GFLOP/s as is, ${un.value} GFLOP/s without the masks: ${un.speedup}x`);
+});
+
+test('calibration: the child-interpreter thread comparison (for stacks without in-process control) keeps the same contract', async () => {
+  const d = await detect();
+  if (!withNumpy(d).length) return note('no numpy: skipped');
+  const c = await calibrateFrameworks({ signal: new AbortController().signal, calibrate: 'quick', peers: {}, progress() {} }, d, { inProcess: false });
+  checkThreads(c, /in a child interpreter/);
 });
 
 test('calibration: a BLAS limited to 1 thread has nothing to compare and says so', async () => {
