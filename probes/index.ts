@@ -8,6 +8,12 @@ import { accelProbe } from './accelerators/index.js';
 import { mlProbe } from './ml/index.js';
 import { frameworksProbe } from './frameworks/index.js';
 
+/** The facts types of the probes whose facts the public report type shows typed (src/types.ts ProbeReports). */
+export type { CpuFacts } from './cpu/facts.js';
+export type { CryptoFacts } from './crypto/facts.js';
+export type { GpuReportFacts } from './gpu/facts.js';
+export type { EnvironmentFacts } from './environment/facts.js';
+
 /** Every probe hwprobe knows. */
 export const PROBES: readonly Probe[] = [cpuProbe, cryptoProbe, environmentProbe, mlProbe, gpuProbe, accelProbe, frameworksProbe];
 

@@ -18,9 +18,13 @@ import type { Host } from './host/host.js';
 import type { CalibrationLevel, Report } from './types.js';
 import type { CheckResult, ExpectationSet } from './expect/model.js';
 import { diffReports, type DiffOptions, type DiffResult } from './diff.js';
+import { domainOwners } from './expect/vocabulary.js';
+import type { Level } from './expect/model.js';
+import type { CapabilityId } from './ids.generated.js';
 import { InputError, InternalError } from './errors.js';
 import { invalidDocument } from './json-file.js';
-import { SCHEMA_NAMES, schemaText, validate as validateSchema, type SchemaIssue, type SchemaName } from './schemas.js';
+import { SCHEMA_NAMES, schemaText, validate as validateSchema } from './schemas.js';
+import type { SchemaIssue, SchemaName } from './schema-types.js';
 import { VERSION } from './version.js';
 import { FORMATS, renderOutcome, type Format, type Outcome } from './render/outcome.js';
 
@@ -41,10 +45,11 @@ export type {
   UnmeasuredMetric,
 } from './types.js';
 export type { CheckResult, ExpectationSet, Level, Origin, Verdict, VerdictStatus } from './expect/model.js';
+export type { CapabilityId, FindingCode, MetricId, ProbeId } from './ids.generated.js';
 export type { CapabilityChange, DiffOptions, DiffResult, FactChange, MetricChange } from './diff.js';
 export type { Capture } from './host/capture.js';
-export type { RunTimings, SourceTiming } from './host/timings.js';
-export type { SchemaIssue, SchemaName } from './schemas.js';
+export type { RunTimings, SourceTiming } from './host/timing-types.js';
+export type { SchemaIssue, SchemaName } from './schema-types.js';
 export { InputError, InternalError };
 
 /** The version of hwprobe (from its package.json). */
@@ -140,7 +145,7 @@ export interface ProbeOptions {
   /** Default `live`. */
   host?: HostOption;
   /** The environment a live host reads (through hwprobe's allowlist); default `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  env?: Readonly<Record<string, string | undefined>>;
   /** Replace hostname, serial numbers, UUIDs and MAC addresses; default `true`. */
   redact?: boolean;
   /** Called for each probe start and end and as calibration kernels progress. It must not throw (it is ignored if it does). */
@@ -224,10 +229,10 @@ export async function check(report: Report, expectations: ExpectationInput | rea
   const list = typeof expectations === 'string' || !Array.isArray(expectations) ? [expectations as ExpectationInput] : expectations;
   const sets: ExpectationSet[] = [];
   for (const [i, e] of list.entries()) {
-    if (typeof e === 'string') sets.push(...(await loadExpectations([e], { reports: [report] })));
+    if (typeof e === 'string') sets.push(...(await loadExpectations([e], { reports: [report], where: `expectations[${i}]` })));
     else sets.push(await loadExpectationData(e, e && typeof e === 'object' && typeof e.name === 'string' ? e.name : `expectations[${i}]`, { reports: [report] }));
   }
-  return evaluate(report, sets, { strict: options.strict === true });
+  return evaluate(report, sets, { strict: options.strict === true, door: 'library' });
 }
 
 /**
@@ -235,12 +240,27 @@ export async function check(report: Report, expectations: ExpectationInput | rea
  * capability change or finding that explains it), and facts that changed. `result.ok` is false
  * when something was lost, degraded or slower than `options.tolerance` (default 0.25 = 25%).
  */
-export function diff(base: Report, current: Report, options: DiffOptions = {}): DiffResult {
+export async function diff(base: Report, current: Report, options: DiffOptions = {}): Promise<DiffResult> {
   assertReport(base, 'base');
   assertReport(current, 'current');
   const t = options.tolerance;
   if (t !== undefined && !(Number.isFinite(t) && t > 0 && t < 1)) throw new InputError(`tolerance: must be a fraction between 0 and 1, got ${t}`);
   return diffReports(base, current, options);
+}
+
+/**
+ * Whether a report's capability holds at a level: `true` or `false`, or `null` when the report
+ * could not tell (the probe did not run, or the level was not judged, e.g. `effective` without
+ * calibration). A capability the probe ran and did not report is `false` at every level. Each
+ * level implies the ones below: `usable` true means advertised too.
+ */
+export function has(report: Report, capabilityId: CapabilityId, level: Level = 'usable'): boolean | null {
+  if (!(['advertised', 'usable', 'effective'] as const).includes(level)) {
+    throw new InputError(`has: level must be one of "advertised", "usable", "effective", got ${JSON.stringify(level)}`);
+  }
+  const c = report.capabilities[capabilityId];
+  if (!c) return domainOwners(capabilityId).some((o) => report.probes[o]?.status === 'ok') ? false : null;
+  return c[level];
 }
 
 /**
@@ -265,6 +285,7 @@ export type { Format, Outcome } from './render/outcome.js';
  */
 export async function render(outcome: Outcome, format: Format): Promise<string> {
   if (!outcome.report && !outcome.check && !outcome.diff) throw new InputError('render: the outcome has no report, check or diff');
+  if (format === 'nfd' && !outcome.report) throw new InputError("render: format 'nfd' describes a machine: the outcome needs a report, not only a diff or verdicts");
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new InputError(`render: unknown format ${JSON.stringify(format)}; formats: ${FORMATS.join(', ')}`);
   }

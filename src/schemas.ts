@@ -5,12 +5,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { PKG_ROOT, schemaPath } from './paths.js';
+import { SCHEMA_NAMES, type SchemaIssue, type SchemaName } from './schema-types.js';
+
+export { SCHEMA_NAMES, type SchemaIssue, type SchemaName };
 
 const require = createRequire(import.meta.url);
 
-/** Names of the schemas hwprobe publishes. */
-export const SCHEMA_NAMES = ['report', 'capture', 'expect'] as const;
-export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
 const texts = new Map<SchemaName, string>();
 const validators = new Map<SchemaName, ValidateFunction>();
@@ -56,12 +56,6 @@ export function validator(name: SchemaName): ValidateFunction {
     validators.set(name, v);
   }
   return v;
-}
-
-/** One schema violation, located by JSON pointer. */
-export interface SchemaIssue {
-  path: string;
-  message: string;
 }
 
 /** Renders ajv errors as {path, message}, naming the offending property where ajv keeps it in params. */

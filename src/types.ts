@@ -1,5 +1,7 @@
 /** The report contract (DESIGN §6) and the probe contract (DESIGN §4). */
 import type { Host } from './host/host.js';
+import type { FindingCode } from './ids.generated.js';
+import type { CpuFacts, CryptoFacts, EnvironmentFacts, GpuReportFacts } from '../probes/index.js';
 
 /** Tri-state answer: `null` means "could not tell", never "no". */
 export type Tri = boolean | null;
@@ -31,7 +33,8 @@ export interface Capability {
 
 /** A stable-coded observation; `message` is rendered from code and args. */
 export interface Finding {
-  code: string;
+  /** A stable code (schemas/findings.md); generated from the registry, so a `switch` over it can be exhaustive. */
+  code: FindingCode;
   severity: Severity;
   message: string;
   capability?: string;
@@ -185,13 +188,24 @@ export interface Probe {
 }
 
 /** One probe's entry in the report. */
-export interface ProbeReport {
+export interface ProbeReport<F extends object = Record<string, unknown>> {
   status: ProbeStatus;
   durationMs: number;
-  facts: Record<string, unknown>;
+  facts: F;
   evidence: Evidence[];
   error?: string;
 }
+
+/**
+ * The report's probe entries, by probe id: the facts of cpu, crypto, gpu and environment typed
+ * (their keys checked against each probe's vocabulary), the others `Record<string, unknown>`.
+ */
+export type ProbeReports = Record<string, ProbeReport> & {
+  cpu?: ProbeReport<CpuFacts & Record<string, unknown>>;
+  crypto?: ProbeReport<CryptoFacts & Record<string, unknown>>;
+  gpu?: ProbeReport<GpuReportFacts & Record<string, unknown>>;
+  environment?: ProbeReport<EnvironmentFacts & Record<string, unknown>>;
+};
 
 /** The whole report (schemas/report.schema.json). */
 export interface Report {
@@ -215,14 +229,22 @@ export interface Report {
     openssl: string | null;
     libc: { family: string | null; version: string | null };
   };
-  probes: Record<string, ProbeReport>;
+  probes: ProbeReports;
   capabilities: Record<string, Capability>;
   metrics: Record<string, Metric>;
   findings: Finding[];
   /** The cost of each source of the run (`--timings`); absent unless asked for */
-  timings?: import('./host/timings.js').RunTimings;
+  timings?: import('./host/timing-types.js').RunTimings;
   /** CPU contention beside hwprobe during calibration (absent when nothing was calibrated) */
   contention?: Contention;
+}
+
+/**
+ * A probe's fact keys from its facts type, checked both ways at compile time: each listed key is a
+ * key of `T`, and a key of `T` left out is a type error naming it. `factKeysOf<CpuFacts>()([...])`.
+ */
+export function factKeysOf<T>() {
+  return <const K extends readonly (keyof T & string)[]>(keys: K & ([Exclude<keyof T, K[number]>] extends [never] ? unknown : { missing: Exclude<keyof T, K[number]> })): readonly string[] => keys;
 }
 
 /** An empty detection, for probes to fill in. */

@@ -87,6 +87,27 @@ test('installed as a dependency: the library imports, and a program compiles und
   assert.ok(ex.status === 0 || ex.status === 1, ex.stderr);
   assert.match(ex.stdout, /^(pass|fail) {2}cpu\.isa\.x86-64-v2 usable/m);
   assert.match(ex.stdout, /^code path: (avx2|portable)$/m);
+
+  // A strict consumer without @types/node: the public .d.ts must not need Node's ambient types.
+  const strict = join(dir, 'strict');
+  mkdirSync(strict);
+  writeFileSync(join(strict, 'package.json'), JSON.stringify({ name: 'strict', private: true, type: 'module' }));
+  copyFileSync(join(root, 'test/examples/strict-consumer.ts'), join(strict, 'consumer.ts'));
+  writeFileSync(join(strict, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', types: [], lib: ['es2022', 'dom'], outDir: 'out' },
+    files: ['consumer.ts'],
+  }));
+  assert.not.ok(existsSync(join(dir, 'node_modules/@types/node')), '@types/node must not come with hwprobe');
+  const st = run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], strict);
+  assert.is(st.status, 0, st.stdout + st.stderr);
+  const sx = run(process.execPath, ['out/consumer.js'], strict);
+  assert.is(sx.status, 0, sx.stderr);
+  assert.match(sx.stdout, /^level .*; aes (true|false|null); verdicts \d+; diff ok true$/m);
+  // And the compiler really checks the ids: a misspelt capability id is an error.
+  writeFileSync(join(strict, 'consumer.ts'), "import { has, probe } from 'hwprobe';\nconst r = await probe({ calibrate: 'off' });\nconsole.log(has(r, 'crypto.aess', 'usable'));\n");
+  const bad = run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], strict);
+  assert.is(bad.status, 2, bad.stdout);
+  assert.match(bad.stdout, /'"crypto\.aess"' is not assignable/);
 });
 
 test('hwprobe completion prints a yargs completion script; --get-yargs-completions lists the commands', async () => {

@@ -1,5 +1,6 @@
 /** The cpu probe's vocabulary (DESIGN §6), built from its flag and level tables. */
-import type { ProbeVocabulary } from '../../src/types.js';
+import { factKeysOf, type ProbeVocabulary } from '../../src/types.js';
+import type { CpuFacts } from './facts.js';
 import { ARM_LEVELS, SIMD_TABLES, X86_64_LEVEL_NAMES } from './tables.js';
 import { CPU_FINDINGS } from './findings.js';
 import { CPU_CALIBRATION_FINDINGS, CPU_METRIC_UNITS } from './calibrate.js';
@@ -23,12 +24,12 @@ export const cpuVocabulary: ProbeVocabulary = {
     CPU_EMULATED: 'run a native build of Node on this machine (or a native runner) to see and measure the real CPU; under emulation only the emulated feature set is meaningful',
     CPU_HWCAPS_IGNORED_NAME: 'spell the feature as glibc does (case-sensitive, e.g. AVX2, AVX512F); the names glibc accepts are listed in its manual under glibc.cpu.hwcaps',
   },
-  facts: [
+  facts: factKeysOf<CpuFacts>()([
     'arch', 'platform', 'vendor', 'model', 'logicalCpus', 'cores', 'sockets', 'threadsPerCore', 'smt', 'coreTypes', 'hybrid', 'caches',
     'frequencies', 'flags', 'x86', 'x86_64Level', 'armLevel', 'sveVectorLength', 'smeVectorLength', 'glibcHwcapsLevel', 'glibcHwcapsSubdirs',
     'glibcTunablesHwcaps', 'sources', 'partial', 'calibration',
     // issue 14: topology from sysfs, emulation, per-architecture identity
     'topologySource', 'sysfsTopology', 'emulation', 'host', 'modelNames', 'loongarch', 'mips', 'sparc', 'riscvIds',
     'auxvFeatures', 'midr', 'ppc', 's390', 'hardware', 'riscv',
-  ],
+  ]),
 };

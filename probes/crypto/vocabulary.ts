@@ -1,5 +1,6 @@
 /** The crypto probe's vocabulary (DESIGN §6), built from its capability and kernel tables. */
-import type { ProbeVocabulary } from '../../src/types.js';
+import { factKeysOf, type ProbeVocabulary } from '../../src/types.js';
+import type { CryptoFacts } from './facts.js';
 import { CRYPTO_CAPABILITY_IDS, CRYPTO_KERNELS, CRYPTO_METRIC_UNIT } from './tables.js';
 import { CRYPTO_FINDINGS } from './findings.js';
 
@@ -13,5 +14,5 @@ export const cryptoVocabulary: ProbeVocabulary = {
     CRYPTO_MASK_IGNORED: 'nothing to fix: the mask changes nothing OpenSSL uses; remove it to avoid confusion',
     CRYPTO_PATHS_MASKED: 'informational: the named code paths are closed on purpose or by accident; unset OPENSSL_ia32cap when it is not meant',
   },
-  facts: ['arch', 'family', 'devices', 'openssl', 'opensslPaths', 'masks', 'abPlan', 'calibration'],
+  facts: factKeysOf<CryptoFacts>()(['arch', 'family', 'devices', 'openssl', 'opensslPaths', 'masks', 'abPlan', 'calibration']),
 };

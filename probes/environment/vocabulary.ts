@@ -1,5 +1,6 @@
 /** The environment probe's vocabulary (DESIGN §6): its capabilities are those its findings table names. */
-import type { ProbeVocabulary } from '../../src/types.js';
+import { factKeysOf, type ProbeVocabulary } from '../../src/types.js';
+import type { EnvironmentFacts } from './facts.js';
 import { ENV_FINDINGS } from './findings.js';
 
 /** Every id, code and fact key the environment probe emits. */
@@ -14,5 +15,5 @@ export const environmentVocabulary: ProbeVocabulary = {
     ENV_EMULATED: 'run a native build on this machine (or a native runner) where the hardware itself must be measured',
     ENV_CI: 'informational: CI runners are shared and often throttled; gate on capabilities and speedups rather than absolute rates',
   },
-  facts: ['os', 'kernel', 'libc', 'node', 'v8', 'openssl', 'virtualization', 'container', 'ci', 'cgroup', 'affinity', 'visibleCpus', 'usableCpus', 'memTotalBytes', 'emulation'],
+  facts: factKeysOf<EnvironmentFacts>()(['os', 'kernel', 'libc', 'node', 'v8', 'openssl', 'virtualization', 'container', 'ci', 'cgroup', 'affinity', 'visibleCpus', 'usableCpus', 'memTotalBytes', 'emulation']),
 };

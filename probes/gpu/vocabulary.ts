@@ -1,5 +1,6 @@
 /** The gpu probe's vocabulary (DESIGN §6), built from its vendor and calibration tables. */
-import type { ProbeVocabulary } from '../../src/types.js';
+import { factKeysOf, type ProbeVocabulary } from '../../src/types.js';
+import type { GpuReportFacts } from './facts.js';
 import { CUDA_METRICS, GPU_VENDORS, OPENCL_METRICS } from './tables.js';
 import { GPU_FINDINGS } from './findings.js';
 
@@ -23,9 +24,9 @@ export const gpuVocabulary: ProbeVocabulary = {
     GPU_MIG_ENABLED: 'informational: jobs get a MIG slice, not the whole GPU; disable MIG (nvidia-smi -mig 0) where a job needs the whole board',
     GPU_VGPU: 'informational: a vGPU shares the board with other guests; expect lower and more variable throughput',
   },
-  facts: [
+  facts: factKeysOf<GpuReportFacts>()([
     'arch', 'platform', 'hardwareGpuCount', 'gpus', 'softwareDevices', 'devNodes', 'masks', 'pci', 'vulkan', 'opencl', 'cuda', 'stacks',
     // the rest derive.ts emits when its source answered
     'drm', 'accelClass', 'nvidiaKernelModule', 'nvidiaSmi', 'amdSmi', 'clinfo', 'stackErrors', 'displays',
-  ],
+  ]),
 };

@@ -14,7 +14,7 @@ const outcome = { report };
 if (expect.length) outcome.check = await hw.check(report, expect);
 if (process.env.INPUT_BASELINE) {
   const base = await hw.loadReport(process.env.INPUT_BASELINE);
-  outcome.diff = hw.diff(base, report, { tolerance: Number(process.env.INPUT_TOLERANCE || '0.25') });
+  outcome.diff = await hw.diff(base, report, { tolerance: Number(process.env.INPUT_TOLERANCE || '0.25') });
 }
 writeFileSync(join(work, 'summary.md'), await hw.render(outcome, 'markdown'));
 // Annotations: one workflow command per failed requirement, regression or (without either) finding.

@@ -1,4 +1,4 @@
-/** Build step (run by `npm run build` after tsc): writes src/ids.generated.ts from the registry (id-types.ts). */
+/** Build step (run by `npm run build` first, through tsx, so that tsc already sees new codes): writes src/ids.generated.ts from the registry (id-types.ts). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PKG_ROOT } from '../paths.js';

@@ -21,6 +21,7 @@ import {
 } from './model.js';
 import { fmtNum, inUnit, parseUnit, type Quantity } from './units.js';
 import { fmtInterval, inconclusiveWhy, speedupInterval, valueInterval } from './noise.js';
+import { optionText, type FrontDoor } from '../front-door.js';
 import { didYouMean, domainOwners, lookup, vocabulary } from './vocabulary.js';
 
 const require = createRequire(import.meta.url);
@@ -30,10 +31,10 @@ export function evaluate(report: Report, sets: readonly ExpectationSet[], opts: 
   const verdicts: Verdict[] = [];
   for (const set of sets) {
     for (const req of set.requirements) {
-      let { status, reasons } = judge(report, req);
+      let { status, reasons } = judge(report, req, opts.door ?? 'cli');
       if (status === 'inconclusive' && (opts.strict || (req.strict ?? set.strict))) {
         status = 'fail';
-        reasons = [`inconclusive, and this gate is strict${opts.strict ? ' (--strict)' : ''}: ${reasons[0] ?? 'the measurement decided neither way'}`, ...reasons.slice(1)];
+        reasons = [`inconclusive, and this gate is strict${opts.strict ? ` (${opts.door === 'library' ? 'strict: true' : '--strict'})` : ''}: ${reasons[0] ?? 'the measurement decided neither way'}`, ...reasons.slice(1)];
       }
       verdicts.push({
         expectation: set.name,
@@ -81,9 +82,9 @@ export function labelOf(r: Requirement): string {
   return `${r.id} ${parts.join(', ')}`;
 }
 
-function judge(report: Report, req: Requirement): { status: VerdictStatus; reasons: string[] } {
-  if (req.kind === 'capability') return capability(report, req);
-  if (req.kind === 'metric') return metric(report, req);
+function judge(report: Report, req: Requirement, door: FrontDoor): { status: VerdictStatus; reasons: string[] } {
+  if (req.kind === 'capability') return capability(report, req, door);
+  if (req.kind === 'metric') return metric(report, req, door);
   return fact(report, req);
 }
 
@@ -92,12 +93,12 @@ const pass = (...reasons: string[]) => ({ status: 'pass' as const, reasons });
 const undecided = (...reasons: string[]) => ({ status: 'inconclusive' as const, reasons });
 
 /** Why a capability or metric is missing from a report: the probe did not run, failed, or said nothing. */
-export function whyAbsent(report: Report, id: string, what: 'capability' | 'metric'): string {
+export function whyAbsent(report: Report, id: string, what: 'capability' | 'metric', door: FrontDoor = 'cli'): string {
   const owners = domainOwners(id);
   const ran = owners.filter((o) => o in report.probes);
   if (!ran.length) {
     if (!owners.length) return `not reported: no probe covers "${id.split('.')[0]}."`;
-    return `not probed: the ${owners.join('/')} probe did not run${owners.some((o) => report.options.probes.includes(o)) ? '' : ' (not in --probes, or not in this hwprobe version)'}`;
+    return `not probed: the ${owners.join('/')} probe did not run${owners.some((o) => report.options.probes.includes(o)) ? '' : ` (not in ${optionText(door, 'probes')}, or not in this hwprobe version)`}`;
   }
   const bad = ran.map((o) => [o, report.probes[o]] as const).find(([, p]) => p.status !== 'ok');
   if (bad) return `the ${bad[0]} probe ended with status ${bad[1].status}${bad[1].error ? `: ${bad[1].error}` : ''}`;
@@ -129,15 +130,15 @@ export function findingReason(f: Finding): string {
   return `${f.code}: ${f.message}${withMask}${f.hint ? `; hint: ${f.hint}` : ''}`;
 }
 
-function notMeasured(report: Report): string | undefined {
+function notMeasured(report: Report, door: FrontDoor): string | undefined {
   if (report.options.replay) return 'not measured: replayed from a capture (calibration never runs on replay)';
-  if (report.options.calibrate === 'off') return 'not measured: calibration off (run with --calibrate quick)';
+  if (report.options.calibrate === 'off') return `not measured: calibration off (run with ${optionText(door, 'calibrate', 'quick')})`;
   return undefined;
 }
 
-function capability(report: Report, r: CapabilityRequirement) {
+function capability(report: Report, r: CapabilityRequirement, door: FrontDoor) {
   const c = report.capabilities[r.id];
-  if (!c) return fail(whyAbsent(report, r.id, 'capability'));
+  if (!c) return fail(whyAbsent(report, r.id, 'capability', door));
   const evidence = [...c.evidence, ...relatedFindings(report, r.id, c).map(findingReason)];
   // Measured, but the probe's evidence decided neither way: inconclusive, not unknown.
   const open = (level: string) => {
@@ -154,7 +155,7 @@ function capability(report: Report, r: CapabilityRequirement) {
     const v = c[level];
     if (v === true) continue;
     if (v === false) return fail(`not ${level}`, ...evidence);
-    const why = level === 'effective' ? notMeasured(report) : undefined;
+    const why = level === 'effective' ? notMeasured(report, door) : undefined;
     return (why ? undefined : open(level)) ?? fail(why ?? `could not tell whether it is ${level}`, ...evidence);
   }
   return pass(...c.evidence);
@@ -178,9 +179,9 @@ function comparable(m: { value: number; unit: string }, q: Quantity): number | s
   return m.value * u.factor;
 }
 
-function metric(report: Report, r: MetricRequirement) {
+function metric(report: Report, r: MetricRequirement, door: FrontDoor) {
   const m: Metric | undefined = report.metrics[r.id];
-  if (!m) return fail(notMeasured(report) ?? `not measured: ${whyAbsent(report, r.id, 'metric')}`);
+  if (!m) return fail(notMeasured(report, door) ?? `not measured: ${whyAbsent(report, r.id, 'metric', door)}`);
   if (m.status !== 'ok') return fail(m.status === 'wrong' ? `wrong result: ${m.reason}` : `not measured: ${m.reason}`);
   const ok: string[] = [];
   const bad: string[] = [];

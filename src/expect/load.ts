@@ -185,6 +185,8 @@ function looksLikePath(spec: string): boolean {
 export interface LoadOptions {
   /** Reports whose ids count as known (a saved report's own ids). */
   reports?: readonly Report[];
+  /** What errors name the argument as: `--expect` (default, the CLI) or, in the library, `expectations[0]`. */
+  where?: string;
 }
 
 interface Ctx {
@@ -203,7 +205,7 @@ export async function loadExpectations(specs: readonly string[], opts: LoadOptio
     stack: [],
     probeIds: PROBE_IDS,
   };
-  return specs.map((s) => loadSpec(s, '--expect', ctx));
+  return specs.map((s) => loadSpec(s, opts.where ?? '--expect', ctx));
 }
 
 /** Loads an expectation document given as data (the library's `check`): `label` names it in errors; `extends` paths resolve from `baseDir`. */

@@ -26,6 +26,8 @@ interface ReqBase {
   origin: Origin;
   /** true: an inconclusive verdict fails like a failed one; false: it gates like a warning. Unset: the file's `strict`. */
   strict?: boolean;
+  /** Whose words the reasons use: CLI flags (default) or library options (`calibrate: 'quick'`). */
+  door?: 'cli' | 'library';
 }
 
 /** A capability must hold (or, with present false, must not) at a level. */

@@ -63,7 +63,7 @@ function withAes(r: Report, usable: boolean, speedup: number, value: number): Re
   const c = structuredClone(r);
   c.capabilities['crypto.aes'] = { advertised: true, usable, effective: usable, evidence: usable ? ['/proc/cpuinfo flags: aes'] : ['/proc/cpuinfo flags: aes', 'OPENSSL_ia32cap masks AES-NI'] };
   c.metrics['crypto.aes-128-gcm'] = { status: 'ok', value, unit: 'GB/s', samples: 9, cv: 0.02, min: value, max: value, baseline: { value: value / speedup, method: 'software AES' }, speedup };
-  if (!usable) c.findings.push({ code: 'CRYPTO_AES_MASKED', severity: 'warning', capability: 'crypto.aes', message: 'OpenSSL will not use AES-NI', args: { variable: 'OPENSSL_ia32cap', value: '~0x200000200000000' } });
+  if (!usable) c.findings.push({ code: 'CRYPTO_MASKED', severity: 'warning', capability: 'crypto.aes', message: 'OpenSSL will not use AES-NI', args: { variable: 'OPENSSL_ia32cap', value: '~0x200000200000000' } });
   return c;
 }
 
@@ -74,7 +74,7 @@ test('a metric regression is linked to the capability change and the mask that e
   assert.equal([d.lost, d.degraded, d.regressed], [0, 1, 1]);
   const m = d.metrics.find((x) => x.id === 'crypto.aes-128-gcm')!;
   assert.is(m.basis, 'speedup', 'speedups are preferred over absolute rates');
-  assert.match(m.summary, /^crypto\.aes-128-gcm 5\.7× slower \(4\.9 → 0\.86 GB\/s; speedup ×5\.7 → ×1\): crypto\.aes no longer usable: CRYPTO_AES_MASKED: .*\(OPENSSL_ia32cap=~0x200000200000000\)/);
+  assert.match(m.summary, /^crypto\.aes-128-gcm 5\.7× slower \(4\.9 → 0\.86 GB\/s; speedup ×5\.7 → ×1\): crypto\.aes no longer usable: CRYPTO_MASKED: .*\(OPENSSL_ia32cap=~0x200000200000000\)/);
 });
 
 test('tolerance: 20% slower is within the default 25%, and a regression at 10%', async () => {

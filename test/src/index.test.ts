@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { probe, check, diff, loadReport, render, schemas, validate, probeIds, profiles, InputError, version, type ProgressEvent, type Report } from '../../src/index.js';
+import { probe, check, diff, has, loadReport, render, schemas, validate, probeIds, profiles, InputError, version, type ProgressEvent, type Report } from '../../src/index.js';
 import { cli } from '../helpers/cli.js';
 
 const fixture = (p: string) => fileURLToPath(new URL(`../../fixtures/${p}`, import.meta.url));
@@ -81,7 +81,7 @@ test('probe(): an aborted signal gives a partial report, not a rejection', async
   ac.abort(new Error('stop'));
   const report = await silently(() => probe({ probes: ['cpu'], signal: ac.signal }));
   assert.is(report.complete, false);
-  assert.is(report.probes.cpu.status, 'skipped');
+  assert.is(report.probes.cpu?.status, 'skipped');
 });
 
 test('probe(): bad options reject with an InputError naming the option', async () => {
@@ -134,17 +134,45 @@ test('diff(): equals `hwprobe diff --json` and explains the loss', async () => {
     writeFileSync(join(dir, 'a.json'), JSON.stringify(base));
     writeFileSync(join(dir, 'b.json'), JSON.stringify(cur));
     const viaCli = await cli(['diff', join(dir, 'a.json'), join(dir, 'b.json'), '--json']);
-    const d = diff(base, cur);
+    const d = await diff(base, cur);
     assert.equal(d, JSON.parse(viaCli.stdout));
     assert.is(d.ok, false);
     const aes = d.capabilities.find((c) => c.id === 'crypto.aes');
     assert.ok(aes && aes.change === 'degraded', 'crypto.aes no longer usable');
     assert.ok(aes!.explanation.some((e) => /OPENSSL_ia32cap/.test(e)));
-    assert.equal(diff(base, base).ok, true);
-    assert.throws(() => diff(base, { nope: 1 } as never), (e: Error) => e instanceof InputError && /^current: not a valid report/.test(e.message));
+    assert.equal((await diff(base, base)).ok, true);
+    await rejects(diff(base, { nope: 1 } as never), /^current: not a valid report/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('has(): true/false from the report, null where it could not tell', async () => {
+  const r = await probe({ host: { replay: NO_AESNI }, probes: ['cpu', 'crypto', 'accelerators'] });
+  const rows: [Parameters<typeof has>[1], Parameters<typeof has>[2], boolean | null][] = [
+    ['cpu.simd.avx2', 'advertised', r.capabilities['cpu.simd.avx2']!.advertised],
+    ['crypto.aes', 'usable', r.capabilities['crypto.aes']!.usable],
+    ['crypto.aes', 'effective', null], // a replay never calibrates
+    ['accel.tpu', 'usable', r.capabilities['accel.tpu']?.usable ?? false], // the probe ran: absent means no
+    ['gpu.cuda', 'usable', null], // the gpu probe did not run
+  ];
+  for (const [id, level, want] of rows) assert.is(has(r, id, level), want, `${id} ${level}`);
+  assert.is(has(r, 'crypto.aes', 'usable'), false, 'OPENSSL_ia32cap masks AES-NI in this capture');
+  assert.throws(() => has(r, 'crypto.aes', 'fast' as never), (e: Error) => e instanceof InputError && /^has: level must be one of/.test(e.message));
+});
+
+test('library messages name library options, not CLI flags', async () => {
+  const r = await probe({ probes: ['crypto'], calibrate: 'off' });
+  const e = await rejects(check(r, ['x86-64-v9']), /^expectations\[0\]: "x86-64-v9" is neither/);
+  assert.not.match(e.message, /--expect/);
+  const res = await check(r, { require: [{ metric: 'crypto.aes-128-gcm', min: '1 GB/s' }, { capability: 'gpu.cuda' }] });
+  const reasons = res.verdicts.flatMap((v) => v.reasons).join('\n');
+  assert.match(reasons, /run with calibrate: 'quick'/);
+  assert.match(reasons, /not in probes, or not in this hwprobe version/);
+  assert.not.match(reasons, /--calibrate|--probes/);
+  // The CLI keeps its flags.
+  const c = await cli(['--probes', 'crypto', '--calibrate', 'off', '--expect', 'x86-64-v9']);
+  assert.match(c.stderr, /--expect: "x86-64-v9"/);
 });
 
 test('loadReport(): a file, data, and clear errors', async () => {
@@ -177,7 +205,7 @@ test('render(): what `hwprobe check --format F` prints, for every format', async
       assert.is(await silently(() => render(outcome, format)), viaCli.stdout, format);
     }
     assert.match(await render({ report, check: result }, 'text'), /^hwprobe [^]*expectations NOT met/);
-    await rejects(render({ diff: diff(report, report) }, 'nfd'), /--format nfd describes a machine/);
+    await rejects(render({ diff: await diff(report, report) }, 'nfd'), /^render: format 'nfd' describes a machine/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@ import { buildReport, assertValidReport } from '../../src/report.js';
 import { ReplayHost } from '../../src/host/replay-host.js';
 import { makeCapture } from '../../src/host/capture.js';
 import { emptyDetection, type Probe, type ProgressEvent } from '../../src/types.js';
+import type { FindingCode } from '../../src/ids.generated.js';
 
 const good: Probe = {
   id: 'good',
@@ -79,7 +80,7 @@ test('on a live host, calibration runs after detection and its verdicts are merg
       return {
         metrics: { 'good.speed': { status: 'ok', value: 2, unit: 'GB/s', samples: 3, cv: 0.01, min: 1.9, max: 2.1, speedup: 4 } },
         capabilities: { 'good.thing': { effective: true, evidence: ['speedup 4 ≥ 2'] } },
-        findings: [{ code: 'GOOD_FAST', severity: 'info', message: 'fast' }],
+        findings: [{ code: 'GOOD_FAST' as FindingCode /* a test probe's own code */, severity: 'info', message: 'fast' }],
       };
     },
   };

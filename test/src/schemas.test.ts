@@ -6,6 +6,7 @@ import { buildReport } from '../../src/report.js';
 import { ReplayHost } from '../../src/host/replay-host.js';
 import { makeCapture } from '../../src/host/capture.js';
 import { emptyDetection, type Probe } from '../../src/types.js';
+import type { FindingCode } from '../../src/ids.generated.js';
 
 test('every schema compiles under ajv strict mode', () => {
   for (const n of SCHEMA_NAMES) assert.type(validator(n), 'function');
@@ -18,7 +19,7 @@ const probe: Probe = {
   async detect() {
     const d = emptyDetection();
     d.capabilities['demo.cap'] = { advertised: true, usable: null, effective: null, evidence: [] };
-    d.findings.push({ code: 'DEMO_NOTE', severity: 'info', message: 'note' });
+    d.findings.push({ code: 'DEMO_NOTE' as FindingCode /* a test probe's own code */, severity: 'info', message: 'note' });
     return d;
   },
 };

@@ -27,7 +27,7 @@ test('cuda-cc80 compares gpu.cuda.computeCapability: 8.0 passes, 7.5 fails with 
   const withCc = (cc: number) => {
     const r = structuredClone(base);
     r.capabilities['gpu.cuda'] = { ...r.capabilities['gpu.cuda'], advertised: true, usable: true };
-    (r.probes.gpu.facts.cuda as Record<string, unknown>).computeCapability = cc;
+    (r.probes.gpu!.facts.cuda as Record<string, unknown>).computeCapability = cc;
     return r;
   };
   assert.ok((await check(withCc(8), ['cuda-cc80'])).ok);
