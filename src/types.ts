@@ -167,6 +167,11 @@ export interface ProbeVocabulary {
   fixes?: Readonly<Record<string, string>>;
   /** Top-level keys of `facts`: an expectation's `fact: "<probe>.<key>…"` must name one. */
   facts: readonly string[];
+  /**
+   * Metric id (or `prefix*` family) → the capability ids (or `prefix*` families) whose loss, mask or
+   * finding can change what it measures (src/expect/depends.ts: diff links a slow-down only to those).
+   */
+  metricCapabilities?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A probe module: one domain of detection (and later calibration). */

@@ -32,4 +32,6 @@ export const cpuVocabulary: ProbeVocabulary = {
     'topologySource', 'sysfsTopology', 'emulation', 'host', 'modelNames', 'loongarch', 'mips', 'sparc', 'riscvIds',
     'auxvFeatures', 'midr', 'ppc', 's390', 'hardware', 'riscv',
   ]),
+  // the SIMD saxpy runs SIMD128; the scaling runs one worker per CPU the environment lets it use
+  metricCapabilities: { 'cpu.wasm-simd': ['cpu.wasm.simd128'], 'cpu.parallel-scaling': ['env.cpu-quota'] },
 };

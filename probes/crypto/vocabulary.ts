@@ -15,4 +15,6 @@ export const cryptoVocabulary: ProbeVocabulary = {
     CRYPTO_PATHS_MASKED: 'informational: the named code paths are closed on purpose or by accident; unset OPENSSL_ia32cap when it is not meant',
   },
   facts: factKeysOf<CryptoFacts>()(['arch', 'family', 'devices', 'openssl', 'opensslPaths', 'masks', 'abPlan', 'calibration']),
+  // each kernel's row names the capability its A/B judges (chacha20-poly1305 has none)
+  metricCapabilities: Object.fromEntries(CRYPTO_KERNELS.map((k) => [k.metric, k.cap ? [`crypto.${k.cap}`] : []])),
 };

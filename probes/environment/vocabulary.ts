@@ -12,7 +12,6 @@ export const environmentVocabulary: ProbeVocabulary = {
     ENV_MEMORY_LIMIT: 'size caches and heaps (e.g. node --max-old-space-size) from the cgroup limit, not from the physical memory',
     ENV_VIRTUALIZED: 'informational: timings vary more in a VM; prefer speedup ratios to absolute rates in expectations',
     ENV_CONTAINER: 'informational: devices and CPU limits come from the container runtime; pass devices through and set CPU limits there',
-    ENV_EMULATED: 'run a native build on this machine (or a native runner) where the hardware itself must be measured',
     ENV_CI: 'informational: CI runners are shared and often throttled; gate on capabilities and speedups rather than absolute rates',
   },
   facts: factKeysOf<EnvironmentFacts>()(['os', 'kernel', 'libc', 'node', 'v8', 'openssl', 'virtualization', 'container', 'ci', 'cgroup', 'affinity', 'visibleCpus', 'usableCpus', 'memTotalBytes', 'emulation']),

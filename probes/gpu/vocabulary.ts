@@ -29,4 +29,6 @@ export const gpuVocabulary: ProbeVocabulary = {
     // the rest derive.ts emits when its source answered
     'drm', 'accelClass', 'nvidiaKernelModule', 'nvidiaSmi', 'amdSmi', 'clinfo', 'stackErrors', 'displays',
   ]),
+  // per-device kernels of each stack (software devices are reported as software.*, issue 14)
+  metricCapabilities: { 'gpu.opencl.*': ['gpu.opencl', 'software.opencl'], 'gpu.cuda.*': ['gpu.cuda'] },
 };

@@ -9,4 +9,8 @@ export const mlVocabulary: ProbeVocabulary = {
   metrics: Object.fromEntries(KERNELS.flatMap((k) => BACKENDS.map((b) => [metricId(k, b.id), ML_METRIC_UNIT]))),
   findings: { ML_FINDINGS },
   facts: ['packages', 'webAssembly', 'wasmBinaries', 'peerRanges', 'native', 'calibration'],
+  // each backend's metrics depend on that backend; the SIMD backend also on SIMD128 itself
+  metricCapabilities: Object.fromEntries(
+    KERNELS.flatMap((k) => BACKENDS.map((b) => [metricId(k, b.id), b.id === 'wasm-simd' ? [b.capability, 'cpu.wasm.simd128'] : [b.capability]])),
+  ),
 };

@@ -1,33 +1,15 @@
 /**
  * Which capabilities a metric depends on: the ones whose loss, mask or finding can change what the
- * metric measures. Derived in this one place from the probes' own tables (the crypto kernels' `cap`,
- * the ml backends' capability, the kernels the cpu and gpu probes run), so that `diff` links a
+ * metric measures. Each probe declares it in its vocabulary (`metricCapabilities`, built from its own tables:
+ * the crypto kernels' `cap`, the ml backends' capability, the kernels the cpu and gpu probes run), so that `diff` links a
  * slow-down only to a cause that can produce it: an AES mask never explains a crypto.sha512
  * slow-down, since sha512 runs the same code with or without AES-NI.
  */
-import { CRYPTO_KERNELS } from '../../probes/crypto/tables.js';
-import { BACKENDS, KERNELS, metricId } from '../../probes/ml/tables.js';
-import { AS_IS as NUMPY_MATMUL, UNMASKED as NUMPY_MATMUL_UNMASKED } from '../../probes/frameworks/calibrate.js';
+import { PROBES } from '../../probes/index.js';
 import type { Finding } from '../types.js';
 
-/** Metric id (or `prefix*` family) → capability ids (or `prefix*` families) it depends on. */
-export const METRIC_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
-  // crypto: each kernel's row names the capability its A/B judges (chacha20-poly1305 has none).
-  ...Object.fromEntries(CRYPTO_KERNELS.map((k) => [k.metric, k.cap ? [`crypto.${k.cap}`] : []])),
-  // ml: each backend's metrics depend on that backend; the SIMD backend also on SIMD128 itself.
-  ...Object.fromEntries(
-    KERNELS.flatMap((k) => BACKENDS.map((b) => [metricId(k, b.id), b.id === 'wasm-simd' ? [b.capability, 'cpu.wasm.simd128'] : [b.capability]])),
-  ),
-  // cpu: the SIMD saxpy runs SIMD128; the scaling runs one worker per CPU the environment lets it use.
-  'cpu.wasm-simd': ['cpu.wasm.simd128'],
-  'cpu.parallel-scaling': ['env.cpu-quota'],
-  // gpu: per-device kernels of each stack (software devices are reported as software.*, issue 14).
-  'gpu.opencl.*': ['gpu.opencl', 'software.opencl'],
-  'gpu.cuda.*': ['gpu.cuda'],
-  // frameworks: numpy's matmul runs its SIMD kernels; the unmasked twin is the same without the masks.
-  [NUMPY_MATMUL]: ['ml.numpy.simd.*'],
-  [NUMPY_MATMUL_UNMASKED]: ['ml.numpy.simd.*'],
-};
+/** Metric id (or `prefix*` family) → capability ids (or `prefix*` families) it depends on: each probe's `vocabulary.metricCapabilities`. */
+export const METRIC_CAPABILITIES: Readonly<Record<string, readonly string[]>> = Object.assign({}, ...PROBES.map((p) => p.vocabulary.metricCapabilities ?? {}));
 
 /**
  * Finding codes whose cause slows every calibrated metric, whatever it depends on: contention

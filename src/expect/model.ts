@@ -26,8 +26,6 @@ interface ReqBase {
   origin: Origin;
   /** true: an inconclusive verdict fails like a failed one; false: it gates like a warning. Unset: the file's `strict`. */
   strict?: boolean;
-  /** Whose words the reasons use: CLI flags (default) or library options (`calibrate: 'quick'`). */
-  door?: 'cli' | 'library';
 }
 
 /** A capability must hold (or, with present false, must not) at a level. */
@@ -79,6 +77,8 @@ export type VerdictStatus = 'pass' | 'fail' | 'inconclusive';
 export interface EvaluateOptions {
   /** Every inconclusive verdict fails (`--strict`), whatever the files say. */
   strict?: boolean;
+  /** Whose words the reasons use: CLI flags (default) or library options (`calibrate: 'quick'`). */
+  door?: 'cli' | 'library';
 }
 
 /** The verdict on one requirement. `reasons` come from the report's evidence; the first one summarises. */
