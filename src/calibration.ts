@@ -113,6 +113,11 @@ export const CALIBRATION_FINDINGS = {
     message: (a: Record<string, string | number | boolean | null>) => `calibration kernel ${a.metric} computed a wrong result: ${a.why}`,
     hint: 'a wrong answer from hardware or a driver is worse than a slow one: check the driver, firmware and emulation layer',
   },
+  CALIBRATION_IMPLAUSIBLE: {
+    severity: 'warning',
+    message: (a: Record<string, unknown>) => `calibration metric ${a.metric} measured a physically impossible value, so it is not reported: ${a.why}`,
+    hint: 'usually a disturbed measurement (a blocked event loop, heavy contention, a timer jump); rerun, and see the top-level `contention`',
+  },
   CALIBRATION_INCONCLUSIVE: {
     severity: 'info',
     message: (a: Record<string, unknown>) => `could not tell whether ${a.capability} is effective: ${a.why}`,
@@ -138,11 +143,13 @@ export function inconclusiveFinding(capability: string, why: string, contention?
   };
 }
 
-/** The finding for a kernel whose result check failed. */
+/** The finding for a kernel whose result check failed, or (reason "implausible: …") whose value cannot be true. */
 export function wrongResultFinding(metric: string, why: string, capability?: string): Finding {
-  const t = CALIBRATION_FINDINGS.CALIBRATION_WRONG_RESULT;
+  const code = why.startsWith('implausible: ') ? 'CALIBRATION_IMPLAUSIBLE' : 'CALIBRATION_WRONG_RESULT';
+  const t = CALIBRATION_FINDINGS[code];
+  if (code === 'CALIBRATION_IMPLAUSIBLE') why = why.slice('implausible: '.length);
   return {
-    code: 'CALIBRATION_WRONG_RESULT',
+    code,
     severity: t.severity,
     message: t.message({ metric, why }),
     ...(capability ? { capability } : {}),
@@ -160,17 +167,30 @@ function checkAbort(signal: AbortSignal | undefined): void {
 /** Yields to the event loop so an abort (Ctrl-C, deadline) can be seen between samples. */
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
-/** Warm-up, growing the iteration count until one call takes sampleMs; returns that count. */
+/**
+ * Warm-up, growing the iteration count until a call takes sampleMs; returns that count. The count
+ * comes from the fastest time per iteration seen, and the warm-up ends only after two calls at the
+ * final count: a slow first call (a cold worker thread, a busy CPU, a render blocking the event
+ * loop) once ended it at 1 iteration, so every sample timed mostly message latency and the
+ * parallel-scaling ratio came out as ×6204 on 2 CPUs.
+ */
 async function warmUp<S>(k: Kernel<S>, state: S, b: LevelBudget, signal?: AbortSignal): Promise<number> {
   let iterations = 1;
+  let best = Infinity;
+  let settled = 0;
   const warmEnd = performance.now() + b.warmupMs;
   for (;;) {
     checkAbort(signal);
     const t0 = performance.now();
     await k.run(state, iterations);
     const dt = performance.now() - t0;
-    if (dt < b.sampleMs) iterations = Math.min(iterations * Math.max(2, Math.ceil(b.sampleMs / Math.max(dt, 0.01))), 2 ** 30);
-    else if (performance.now() >= warmEnd) break;
+    best = Math.min(best, Math.max(dt, 0.001) / iterations);
+    const want = Math.ceil(b.sampleMs / best);
+    if (want > iterations) {
+      iterations = Math.min(Math.max(iterations * 2, want), 2 ** 30);
+      settled = 0;
+    } else settled++;
+    if (settled >= 2 && performance.now() >= warmEnd) break;
     if (performance.now() >= warmEnd + b.budgetMs) break; // a kernel that never reaches sampleMs still gets measured
     await tick();
   }

@@ -6,7 +6,25 @@
  */
 import { cpus, loadavg } from 'node:os';
 import type { Calibration, Detection, Finding, Metric, ProbeContext, Severity } from '../../src/types.js';
-import { measure, sig, skipped, wrongResultFinding, type Kernel, type LevelBudget, type MeasureOptions } from '../../src/calibration.js';
+import {
+  abEstimate,
+  measure,
+  abMetric,
+  inconclusiveFinding,
+  interleaveRounds,
+  LEVELS,
+  openSampler,
+  plausible,
+  roundsMetric,
+  sig,
+  skipped,
+  wrongResultFinding,
+  type Kernel,
+  type LevelBudget,
+  type MeasureOptions,
+  type Sampler,
+} from '../../src/calibration.js';
+import { contentionNote, contentionOf } from '../../src/contention.js';
 import { scalarF64Kernel, scalarIntKernel } from './kernels/scalar.js';
 import { memCopyKernel, memTriadKernel, streamArraysOnce } from './kernels/memory.js';
 import { saxpyKernel, wasmSimdSupport } from './kernels/wasm-saxpy.js';
@@ -101,7 +119,7 @@ export function expectedParallelism(workers: number, threadsPerCore: unknown): n
 export function scalingMetric(one: Metric, many: Metric, workers: number, expected = workers): Metric {
   if (one.status !== 'ok') return { status: one.status, unit: '×', reason: `1 worker: ${one.reason}` };
   if (many.status !== 'ok') return { status: many.status, unit: '×', reason: `${workers} workers: ${many.reason}` };
-  return {
+  const m: Metric = {
     status: 'ok',
     value: sig(many.value / one.value),
     unit: '×',
@@ -113,6 +131,36 @@ export function scalingMetric(one: Metric, many: Metric, workers: number, expect
     threshold: sig(PARALLEL_FRACTION * expected),
     notes: `${workers} workers ${many.value} Gop/s, 1 worker ${one.value} Gop/s (scalar-int kernel)`,
   };
+  return plausible(m, 'scaling', workers);
+}
+
+/**
+ * Parallel scaling from interleaved rounds of 1 and N workers (src/calibration.ts): the median of
+ * the per-round ratios of each round's best N-worker and 1-worker samples, with its interval; the
+ * plausibility bound is the CPUs this process may really use (`cpus`: visible, affinity, cpuset).
+ */
+export function scalingFromRounds(one: number[][], many: number[][], workers: number, cpus: number, expected = workers): Metric {
+  const threshold = sig(PARALLEL_FRACTION * expected);
+  const e = abEstimate(many, one, threshold);
+  const a = roundsMetric(one, 'Gop/s');
+  const b = roundsMetric(many, 'Gop/s');
+  if (!a || !b || !e.rounds) return skipped('×', 'no round measured both 1 and N workers');
+  const m: Metric = {
+    status: 'ok',
+    value: sig(e.speedup),
+    unit: '×',
+    samples: Math.min(a.samples, b.samples),
+    cv: sig(Math.hypot(a.cv, b.cv)),
+    min: sig(Math.min(...e.ratios)),
+    max: sig(Math.max(...e.ratios)),
+    rounds: e.rounds,
+    interval: [sig(e.speedupInterval[0]), sig(e.speedupInterval[1])],
+    speedup: sig(e.speedup),
+    speedupInterval: [sig(e.speedupInterval[0]), sig(e.speedupInterval[1])],
+    threshold,
+    notes: `${workers} workers ${b.value} Gop/s, 1 worker ${a.value} Gop/s (scalar-int kernel; median of ${e.rounds} interleaved rounds)`,
+  };
+  return plausible(m, 'scaling', cpus);
 }
 
 /** The environment probe's CPU limits, as far as its facts tell. */
@@ -183,19 +231,114 @@ export async function runKernels(
   return { metrics, findings: wrongResultFindings(metrics) };
 }
 
-/** The SIMD128 capability's effective verdict from the measured SIMD metric. */
-function wasmSimdVerdict(simd: Metric): { effective: boolean | null; evidence: string[]; notes?: string } {
+/** The SIMD128 capability's effective verdict from the measured SIMD metric and its interleaved A/B verdict. */
+function wasmSimdVerdict(
+  simd: Metric,
+  verdict: { effective: boolean | null; why?: string } | undefined,
+  contention = '',
+): { effective: boolean | null; evidence: string[]; notes?: string } {
   if (simd.status !== 'ok')
-    return simd.status === 'wrong'
+    return simd.status === 'wrong' && !simd.reason.startsWith('implausible: ')
       ? { effective: false, evidence: [`cpu.wasm-simd computed a wrong result: ${simd.reason}`] }
-      : { effective: null, evidence: [`cpu.wasm-simd skipped: ${simd.reason}`] };
-  if (simd.speedup === undefined) return { effective: null, evidence: ['cpu.wasm-simd: no scalar baseline to compare with'] };
-  const ok = simd.speedup >= WASM_SIMD_THRESHOLD;
+      : { effective: null, evidence: [`cpu.wasm-simd ${simd.status}: ${simd.reason}`] };
+  if (simd.speedup === undefined || !verdict) return { effective: null, evidence: ['cpu.wasm-simd: no scalar baseline to compare with'] };
+  const iv = simd.speedupInterval ? `, interval ×${simd.speedupInterval[0]}–×${simd.speedupInterval[1]} over ${simd.rounds} rounds` : '';
+  const evidence = [`cpu.wasm-simd ${simd.value} ${simd.unit}, ${simd.speedup}× scalar WebAssembly${iv} (threshold ${WASM_SIMD_THRESHOLD})`];
+  if (verdict.effective === null) return { effective: null, evidence, notes: `inconclusive: ${verdict.why}${contention}` };
   return {
-    effective: ok,
-    evidence: [`cpu.wasm-simd ${simd.value} ${simd.unit}, ${simd.speedup}× scalar WebAssembly (threshold ${WASM_SIMD_THRESHOLD})`],
-    ...(ok ? {} : { notes: `SIMD128 runs, but only ${simd.speedup}× the scalar kernel` }),
+    effective: verdict.effective,
+    evidence,
+    ...(verdict.effective ? {} : { notes: `SIMD128 runs, but only ${simd.speedup}× the scalar kernel (the whole interval below ${WASM_SIMD_THRESHOLD})${contention}` }),
   };
+}
+
+/** Progress events for interleaved rounds: a fraction of the level's minimum rounds, per metric. */
+function roundProgress(ctx: ProbeContext, kernels: string[]): (group: string, round: number) => void {
+  const min = LEVELS[opts(ctx).level].minRounds;
+  return (_g, r) => {
+    for (const kernel of kernels) ctx.progress({ type: 'calibration', probe: 'cpu', kernel, fraction: Math.min(1, r / min) });
+  };
+}
+
+/** Opens samplers for the kernels (set up and warmed up); a kernel that cannot is skipped with its reason. */
+async function openAll(kernels: Kernel<any>[], ctx: ProbeContext): Promise<{ samplers: Record<string, Sampler>; failed: Record<string, Metric> }> {
+  const samplers: Record<string, Sampler> = {};
+  const failed: Record<string, Metric> = {};
+  for (const k of kernels) {
+    try {
+      samplers[k.id] = await openSampler(k, opts(ctx));
+    } catch (e) {
+      failed[k.id] = skipped(k.unit, ctx.signal.aborted ? 'interrupted before it finished' : `could not set up: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return { samplers, failed };
+}
+
+/** Scalar and SIMD128 saxpy in interleaved rounds: both metrics, and the A/B verdict. */
+async function wasmAb(ctx: ProbeContext): Promise<{ metrics: Record<string, Metric>; verdict?: { effective: boolean | null; why?: string } }> {
+  const level = opts(ctx).level;
+  const { samplers, failed } = await openAll([saxpyKernel('cpu.wasm-scalar', { simd: false }), saxpyKernel('cpu.wasm-simd', { simd: true })], ctx);
+  const sc = samplers['cpu.wasm-scalar'];
+  const sd = samplers['cpu.wasm-simd'];
+  const metrics: Record<string, Metric> = { ...failed };
+  const sides = [sc && { id: 'scalar', round: () => sc.take(LEVELS[level].roundSamples) }, sd && { id: 'simd', round: () => sd.take(LEVELS[level].roundSamples) }].filter(Boolean) as { id: string; round: () => Promise<number[]> }[];
+  const g = (
+    await interleaveRounds([{ id: 'wasm', sides, pairs: sc && sd ? [{ fast: 'simd', slow: 'scalar', threshold: WASM_SIMD_THRESHOLD }] : [] }], {
+      level,
+      signal: ctx.signal,
+      onRound: roundProgress(ctx, ['cpu.wasm-scalar', 'cpu.wasm-simd']),
+    })
+  ).wasm;
+  const checks = { scalar: await sc?.finish(), simd: await sd?.finish() };
+  const side = (id: 'scalar' | 'simd', metric: string): Metric | null => {
+    if (!samplers[metric]) return null;
+    if (checks[id]) return { status: 'wrong', unit: 'GFLOP/s', reason: checks[id]! };
+    if (g.failed[id]) return skipped('GFLOP/s', g.failed[id].startsWith('interrupted') ? 'interrupted before it finished' : `kernel failed: ${g.failed[id]}`);
+    return roundsMetric(g.rounds[id], 'GFLOP/s') ?? skipped('GFLOP/s', 'interrupted before it finished');
+  };
+  const scalar = side('scalar', 'cpu.wasm-scalar');
+  let simd = side('simd', 'cpu.wasm-simd');
+  if (scalar) metrics['cpu.wasm-scalar'] = plausible(scalar, 'rate');
+  let verdict: { effective: boolean | null; why?: string } | undefined;
+  if (simd?.status === 'ok' && scalar?.status === 'ok') {
+    const ab = abMetric(g.rounds.simd, g.rounds.scalar, { unit: 'GFLOP/s', threshold: WASM_SIMD_THRESHOLD, method: 'the same saxpy in scalar WebAssembly (cpu.wasm-scalar), interleaved rounds' })!;
+    simd = ab.metric;
+    verdict = ab.estimate.verdict;
+  }
+  if (simd) metrics['cpu.wasm-simd'] = simd.status === 'ok' ? plausible(simd, 'rate') : simd;
+  return { metrics, verdict };
+}
+
+/** 1 and N workers in interleaved rounds (the pool is shared; the two never run at once). */
+async function scalingAb(pool: WorkerPool, workers: number, cpus: number, expected: number, ctx: ProbeContext): Promise<Metric> {
+  const level = opts(ctx).level;
+  const { samplers, failed } = await openAll([parallelKernel(() => pool, 1), parallelKernel(() => pool, workers)], ctx);
+  const ids = Object.keys(samplers);
+  if (ids.length < 2) {
+    const f = Object.values(failed)[0] as Extract<Metric, { reason: string }>;
+    for (const s of Object.values(samplers)) await s.finish();
+    return { status: 'skipped', unit: '×', reason: f?.reason ?? 'not measured' };
+  }
+  const [oneS, manyS] = [samplers[ids[0]], samplers[ids[1]]];
+  const g = (
+    await interleaveRounds(
+      [
+        {
+          id: 'scaling',
+          sides: [
+            { id: 'one', round: () => oneS.take(LEVELS[level].roundSamples) },
+            { id: 'many', round: () => manyS.take(LEVELS[level].roundSamples) },
+          ],
+          pairs: [{ fast: 'many', slow: 'one', threshold: sig(PARALLEL_FRACTION * expected) }],
+        },
+      ],
+      { level, signal: ctx.signal, onRound: roundProgress(ctx, ['cpu.parallel-scaling']) },
+    )
+  ).scaling;
+  const why = [await oneS.finish(), await manyS.finish()].find(Boolean);
+  if (why) return { status: 'wrong', unit: '×', reason: why };
+  if (g.failed.one || g.failed.many) return skipped('×', `kernel failed: ${g.failed.one ?? g.failed.many}`);
+  return scalingFromRounds(g.rounds.one, g.rounds.many, workers, cpus, expected);
 }
 
 /** The cpu probe's calibration. Never throws: every kernel that cannot run is `skipped` with its reason. */
@@ -227,26 +370,22 @@ export async function calibrateCpu(ctx: ProbeContext, d: Detection): Promise<Cal
     findings.push(...r.findings);
   }
 
-  // WebAssembly: the same saxpy, scalar and SIMD128.
+  // WebAssembly: the same saxpy, scalar and SIMD128, in interleaved rounds (src/calibration.ts).
   const support = wasmSimdSupport();
-  const r = await runKernels([saxpyKernel('cpu.wasm-scalar', { simd: false })], ctx);
-  Object.assign(metrics, r.metrics);
-  findings.push(...r.findings);
-  let simd: Metric;
+  const contention = contentionOf(ctx);
   if (!support.compiles) {
-    simd = skipped('GFLOP/s', support.validates ? `this engine cannot compile SIMD128 here: ${support.error}` : 'this engine does not accept SIMD128 modules');
+    Object.assign(metrics, (await runKernels([saxpyKernel('cpu.wasm-scalar', { simd: false })], ctx)).metrics);
+    const why = support.validates ? `this engine cannot compile SIMD128 here: ${support.error}` : 'this engine does not accept SIMD128 modules';
+    metrics['cpu.wasm-simd'] = skipped('GFLOP/s', why);
+    capabilities['cpu.wasm.simd128'] = { effective: false, evidence: [`cpu.wasm-simd not measured: ${why}`] };
   } else {
-    simd = await measure(saxpyKernel('cpu.wasm-simd', { simd: true }), opts(ctx));
-    const base = metrics['cpu.wasm-scalar'];
-    if (simd.status === 'ok' && base.status === 'ok') {
-      simd = { ...simd, baseline: { value: base.value, method: 'the same saxpy in scalar WebAssembly (cpu.wasm-scalar)' }, speedup: sig(simd.value / base.value), threshold: WASM_SIMD_THRESHOLD };
-    }
+    const r = await wasmAb(ctx);
+    Object.assign(metrics, r.metrics);
+    findings.push(...wrongResultFindings(r.metrics, { 'cpu.wasm-simd': 'cpu.wasm.simd128' }));
+    capabilities['cpu.wasm.simd128'] = wasmSimdVerdict(r.metrics['cpu.wasm-simd'], r.verdict, contentionNote(contention));
+    if (capabilities['cpu.wasm.simd128'].effective === null && r.verdict?.effective === null)
+      findings.push(inconclusiveFinding('cpu.wasm.simd128', r.verdict.why + contentionNote(contention), contention.level));
   }
-  metrics['cpu.wasm-simd'] = simd;
-  findings.push(...wrongResultFindings({ 'cpu.wasm-simd': simd }, { 'cpu.wasm-simd': 'cpu.wasm.simd128' }));
-  capabilities['cpu.wasm.simd128'] = support.compiles
-    ? wasmSimdVerdict(simd)
-    : { effective: false, evidence: [`cpu.wasm-simd not measured: ${(simd as { reason: string }).reason}`] };
 
   // Parallel scaling: one worker per visible CPU.
   const visible = visibleCpus(d.facts);
@@ -260,9 +399,9 @@ export async function calibrateCpu(ctx: ProbeContext, d: Detection): Promise<Cal
     try {
       pool = await startPool(workers);
       const p = pool;
-      const one = await measure(parallelKernel(() => p, 1), opts(ctx));
-      const many = await measure(parallelKernel(() => p, workers), opts(ctx));
-      scaling = scalingMetric(one, many, workers, expected);
+      const env0 = envCpuLimits(ctx.peers.environment?.facts);
+      const usable = Math.min(visible, env0.affinityCpus ?? visible, env0.cpusetCpus ?? visible);
+      scaling = await scalingAb(p, workers, usable, expected, ctx);
     } catch (e) {
       scaling = skipped('×', `could not start ${workers} worker threads: ${e instanceof Error ? e.message : String(e)}`);
     } finally {

@@ -283,6 +283,7 @@ export async function calibrateCrypto(ctx: ProbeContext, d: Detection, opts: Cal
     } else {
       const ab = abMetric(g.rounds.accelerated, g.rounds.software, { unit: CRYPTO_METRIC_UNIT, threshold: SPEEDUP_THRESHOLD, method: method(j.mask), minRounds })!;
       judged = { row: j.row, metric: ab.metric, ...(ab.metric.status === 'ok' ? { estimate: ab.estimate } : { why: ab.metric.reason }) };
+      if (ab.metric.status === 'wrong') findings.push(wrongResultFinding(j.row.metric, ab.metric.reason, capId));
     }
     metrics[j.row.metric] = judged.metric;
     if (j.row.cap) byCap.set(j.row.cap, [...(byCap.get(j.row.cap) ?? []), judged]);

@@ -122,6 +122,8 @@ export function saxpyKernel(id: string, o: SaxpyOptions): Kernel<SaxpyState> {
     id,
     unit: 'GFLOP/s',
     scale: 1e9,
+    // Single-threaded: time descheduled by other processes is not the kernel's (src/calibration.ts Kernel.clock).
+    clock: 'cpu',
     setup() {
       const inst = new WebAssembly.Instance(new WebAssembly.Module(saxpyModule(o)));
       const mem = inst.exports.memory as WebAssembly.Memory;

@@ -28,10 +28,12 @@ test('node --import tsx src/cli.ts --json --calibrate quick --probes cpu,environ
   assert.ok(cpuMetrics.length >= 7, cpuMetrics.join(' '));
   for (const id of cpuMetrics) {
     const m = report.metrics[id];
+    if (m.status === 'wrong' && /^implausible: /.test(m.reason)) continue; // a disturbed measurement, not shown as a number
     assert.is(m.status, 'ok', `${id}: ${m.reason ?? ''}`);
     assert.ok(m.samples >= 3 && typeof m.cv === 'number', id);
   }
-  assert.is(typeof report.capabilities['cpu.wasm.simd128'].effective, 'boolean');
+  const simd = report.capabilities['cpu.wasm.simd128'];
+  assert.ok(simd.effective === true || (simd.effective === null && /^inconclusive: /.test(simd.notes)), JSON.stringify(simd));
 });
 
 const canTaskset = TASKSET !== undefined && cpus().length >= 2 && availableParallelism() >= 2;
@@ -42,6 +44,13 @@ else
     assert.is(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     const m = report.metrics['cpu.parallel-scaling'];
+    // The contract on one CPU: a scaling of at most ×1.3, or (a disturbed measurement) `wrong` as
+    // implausible, never a number above what one CPU can give.
+    if (m.status === 'wrong') {
+      assert.match(m.reason, /^implausible: /);
+      console.log(`  (scaling not measured plausibly under load: ${m.reason})`);
+      return;
+    }
     assert.is(m.status, 'ok', m.reason);
     assert.ok(m.value <= 1.3, `scaling ${m.value}`);
     const f = report.findings.find((x: { code: string }) => x.code === 'ENV_PARALLELISM_LIMITED');

@@ -242,11 +242,20 @@ test('quick calibration of this machine: 7 metrics with samples and CV, SIMD and
     assert.is(m.status, 'ok', `${id}: ${m.status !== 'ok' ? m.reason : ''}`);
     return m as Extract<Metric, { status: 'ok' }>;
   };
-  for (const id of ids) assert.ok(ok(id).samples >= 3 && Number.isFinite(ok(id).cv), id);
+  for (const id of ids.filter((i) => i !== 'cpu.parallel-scaling')) assert.ok(ok(id).samples >= 3 && Number.isFinite(ok(id).cv), id);
   const simd = ok('cpu.wasm-simd');
-  assert.ok(simd.speedup! > 1, `SIMD128 speedup ${simd.speedup}`);
+  // The contract, not a speed: an interleaved A/B with its interval, and a verdict that follows it.
   assert.is(simd.baseline?.value, ok('cpu.wasm-scalar').value);
-  assert.is(c.capabilities?.['cpu.wasm.simd128'].effective, simd.speedup! >= 1.5);
+  assert.ok(simd.rounds! >= 5 && simd.speedupInterval![0] <= simd.speedup! && simd.speedup! <= simd.speedupInterval![1], JSON.stringify(simd));
+  const verdict = c.capabilities?.['cpu.wasm.simd128'];
+  const want = simd.speedupInterval![0] >= 1.5 ? true : simd.speedupInterval![1] < 1.5 ? false : null;
+  assert.is(verdict?.effective, want, JSON.stringify(verdict));
+  if (want === null) assert.match(verdict!.notes!, /^inconclusive: /);
+  if (c.metrics['cpu.parallel-scaling'].status === 'wrong') {
+    assert.match((c.metrics['cpu.parallel-scaling'] as { reason: string }).reason, /^implausible: /);
+    console.log('  (parallel scaling implausible under load: not asserted further)');
+    return;
+  }
   const usable = (peers.environment.facts.usableCpus as number | null) ?? 1;
   const scaling = ok('cpu.parallel-scaling').value;
   const limited = c.findings?.find((f) => f.code === 'ENV_PARALLELISM_LIMITED');
