@@ -36,6 +36,8 @@ export class RoundChild {
   private stderr = '';
   private waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | null = null;
   private why: string | null = null;
+  /** the child's ready line (it may carry facts, or why it cannot measure) */
+  readyLine: Reply | null = null;
   private exited: Promise<void>;
   private readonly onAbort = () => this.kill('was interrupted');
 
@@ -70,7 +72,8 @@ export class RoundChild {
   static async start(o: RoundChildOptions, timeoutMs: number): Promise<RoundChild> {
     const c = new RoundChild(o);
     if (o.signal?.aborted) c.kill('was interrupted before it started');
-    const r = await c.wait(timeoutMs, `gave no ready line within ${timeoutMs} ms and was killed`);
+    const r = await c.wait(timeoutMs, `gave no ready line within ${Math.round(timeoutMs)} ms and was killed`);
+    c.readyLine = r;
     if (r.ready !== true) {
       c.kill('did not start with a ready line');
       throw new Error('did not start with a ready line');
@@ -87,7 +90,7 @@ export class RoundChild {
   ask(cmd: object, timeoutMs: number): Promise<Reply> {
     if (this.why) return Promise.reject(new Error(this.why));
     if (this.waiting) return Promise.reject(new Error('a command is already in flight'));
-    const p = this.wait(timeoutMs, `gave no reply within ${timeoutMs} ms and was killed`);
+    const p = this.wait(timeoutMs, `gave no reply within ${Math.round(timeoutMs)} ms and was killed`);
     this.child.stdin!.write(`${JSON.stringify(cmd)}\n`);
     return p;
   }

@@ -1,24 +1,46 @@
 /**
  * ML calibration: each usable tfjs backend runs the same kernels (kernels.ts) in its own child
- * process (worker.ts), one after the other; their results are cross-checked and turned into
- * metrics `ml.tfjs.<kernel>.<backend>`, speedups over each backend's software twin, and the
- * effective verdicts of the `ml.tfjs.*` capabilities.
+ * process (worker.ts). The children start together and stay alive; the parent measures every
+ * kernel in interleaved rounds across the backends (src/calibration.ts interleaveRounds), so each
+ * backend and its software twin are measured side by side. Results are cross-checked and turned
+ * into metrics `ml.tfjs.<kernel>.<backend>`, paired speedups over each backend's software twin
+ * with their intervals, and the effective verdicts of the `ml.tfjs.*` capabilities (true/false only
+ * when the combined interval over the kernels is wholly on one side of the threshold).
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LEVELS, skipped, speedup, wrongResultFinding } from '../../src/calibration.js';
-import type { Calibration, Detection, Finding, Metric, ProbeContext, Tri } from '../../src/types.js';
+import {
+  abMetric,
+  combineKernels,
+  inconclusiveFinding,
+  interleaveRounds,
+  LEVELS,
+  roundsMetric,
+  skipped,
+  speedup,
+  wrongResultFinding,
+  type GroupRounds,
+  type RoundGroup,
+} from '../../src/calibration.js';
+import { RoundChild } from '../../src/round-child.js';
+import { contentionNote, contentionOf } from '../../src/contention.js';
+import type { Calibration, Contention, Detection, Finding, Metric, ProbeContext, Tri } from '../../src/types.js';
 import { crossCheck, type Digest } from './kernels.js';
 import { nodeModulesPaths } from './resolve.js';
 import { BACKENDS, KERNELS, TFJS_PACKAGES, metricId, type BackendId, type BackendRow, type KernelName } from './tables.js';
 import { finding } from './findings.js';
 import type { WorkerInfo, WorkerMessage, WorkerSpec } from './worker.js';
 
+/** Samples per backend in one round: the cpu backend's samples are long (one 256² matMul ≈ 25 ms). */
+export const ML_ROUND_SAMPLES = 2;
+
 /** A worker's answer, or why there is none. */
-export type WorkerOutcome = { ok: true; result: Extract<WorkerMessage, { type: 'result' }> } | { ok: false; error: string };
+export type WorkerOutcome = { ok: true; result: WorkerMessage } | { ok: false; error: string };
+
+/** Per kernel, per backend: the interleaved rounds' samples (assemble pairs them). */
+export type MlRounds = Partial<Record<KernelName, Partial<Record<BackendId, number[][]>>>>;
 
 /** Node arguments that run the worker: under tsx (this file is .ts) the tsx loader is imported by absolute URL. */
 export function workerArgv(): string[] {
@@ -45,66 +67,6 @@ export function packageDir(name: string, from?: string): string | undefined {
   return undefined;
 }
 
-/**
- * Runs the worker for one backend: kills it on abort or timeout, forwards its progress, and
- * returns its result. Its stdout and stderr never reach ours; stderr's tail explains a failure.
- */
-export function runWorker(
-  spec: WorkerSpec,
-  opts: { timeoutMs: number; signal?: AbortSignal; onProgress?: (m: Extract<WorkerMessage, { type: 'progress' }>) => void },
-): Promise<WorkerOutcome> {
-  return new Promise((resolve) => {
-    if (opts.signal?.aborted) return resolve({ ok: false, error: 'interrupted before it started' });
-    const child = spawn(process.execPath, [...workerArgv(), JSON.stringify(spec)], {
-      cwd: packageRoot(),
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
-    let result: Extract<WorkerMessage, { type: 'result' }> | undefined;
-    let buf = '';
-    let stderr = '';
-    let why: string | undefined;
-    const kill = (reason: string) => {
-      why ??= reason;
-      child.kill('SIGKILL');
-    };
-    const timer = setTimeout(() => kill(`no result within ${opts.timeoutMs} ms`), opts.timeoutMs);
-    const onAbort = () => kill('interrupted');
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout!.resume(); // banners: read and dropped
-    child.stderr!.on('data', (b: Buffer) => {
-      stderr = (stderr + b.toString()).slice(-8192);
-    });
-    (child.stdio[3] as NodeJS.ReadableStream).on('data', (b: Buffer) => {
-      buf += b.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        let m: WorkerMessage;
-        try {
-          m = JSON.parse(line) as WorkerMessage;
-        } catch {
-          continue;
-        }
-        if (m.type === 'progress') opts.onProgress?.(m);
-        else if (m.type === 'result') result = m;
-      }
-    });
-    child.on('error', (e) => {
-      why ??= `could not start the worker: ${e.message}`;
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      if (result && !why) return resolve({ ok: true, result });
-      const tail = stderr.trim().split('\n').filter(Boolean).slice(-2).join(' | ').slice(0, 400);
-      const how = why ?? (signal ? `worker killed by ${signal}` : `worker exited ${code} without a result`);
-      resolve({ ok: false, error: tail && !why ? `${how}: ${tail}` : how });
-    });
-  });
-}
-
 /** The spec of a backend's worker, or why it cannot run. */
 function specFor(row: BackendRow, level: 'quick' | 'full'): WorkerSpec | string {
   const dir = packageDir(TFJS_PACKAGES[row.pkg]);
@@ -129,6 +91,8 @@ const fmt = (x: number) => Number(x.toPrecision(3));
 /** Turns the workers' outcomes into metrics, speedups, verdicts and findings (pure; tests call it directly). */
 export function assemble(
   outcomes: Partial<Record<BackendId, WorkerOutcome | { ok: false; error: string; skipped: true }>>,
+  rounds?: MlRounds,
+  contention?: Contention,
 ): Calibration {
   const metrics: Record<string, Metric> = {};
   const findings: Finding[] = [];
@@ -171,11 +135,12 @@ export function assemble(
     let wrong = false;
     let measured = 0;
     const speedups: number[] = [];
+    const estimates: { speedup: number; speedupInterval: [number, number]; rounds: number }[] = [];
     const baseRow = BACKENDS.find((b) => b.id === row.baseline);
     for (const k of KERNELS) {
       const id = metricId(k, row.id);
       const m = metrics[id];
-      if (m.status === 'wrong') {
+      if (m.status === 'wrong' && !m.reason.startsWith('implausible: ')) {
         wrong = true;
         evidence.push(`${k}: wrong result`);
         continue;
@@ -188,17 +153,46 @@ export function assemble(
         evidence.push(`${k}: ${m.value} GFLOP/s${baseRow ? `, no ${baseRow.id} baseline` : ''}`);
         continue;
       }
+      const r = rounds?.[k];
+      const ab = r?.[row.id] && r[baseRow.id] ? abMetric(r[row.id]!, r[baseRow.id]!, { unit: 'GFLOP/s', threshold: row.threshold, method: `${baseRow.label}, interleaved rounds` }) : null;
+      if (ab && ab.metric.status === 'ok') {
+        metrics[id] = ab.metric;
+        estimates.push(ab.estimate);
+        evidence.push(`${k}: ${ab.metric.value} GFLOP/s = ${fmt(ab.estimate.speedup)}× ${baseRow.id} (interval ×${fmt(ab.estimate.speedupInterval[0])}–×${fmt(ab.estimate.speedupInterval[1])}, ${ab.estimate.rounds} rounds)`);
+        continue;
+      }
+      if (ab) {
+        metrics[id] = ab.metric;
+        findings.push(wrongResultFinding(id, (ab.metric as { reason: string }).reason, row.capability));
+        continue;
+      }
       metrics[id] = { ...m, baseline: { value: base.value, method: baseRow.label }, speedup: sp, threshold: row.threshold };
       speedups.push(sp);
       evidence.push(`${k}: ${m.value} GFLOP/s = ${fmt(sp)}× ${baseRow.id}`);
     }
-    // The verdict: every kernel right, and the geometric mean of the kernels' speedups at the
-    // threshold (one kernel disturbed by a noisy neighbour does not flip it). The plain-JavaScript
-    // backend has no software twin: a correct measured result is its verdict.
+    // The verdict: every kernel right, and the kernels' speedups combined (src/calibration.ts
+    // combineKernels): true/false only when the combined interval is wholly on one side of the
+    // threshold. Without rounds (results assembled from single runs), the geometric mean of the
+    // kernels' speedups against the threshold. The plain-JavaScript backend has no software twin: a
+    // correct measured result is its verdict.
     let effective: Tri = null;
+    let notes: string | undefined;
+    const cn = contention ? contentionNote(contention) : '';
     if (wrong) effective = false;
     else if (!baseRow || row.threshold === undefined) effective = measured === KERNELS.length ? true : null;
-    else if (speedups.length) {
+    else if (estimates.length) {
+      const c = combineKernels(estimates, row.threshold);
+      evidence.push(`speedup over ${baseRow.id}: ${c.speedup}× (interval ×${c.speedupInterval[0]}–×${c.speedupInterval[1]}, geometric mean over the kernels; ≥ ${row.threshold}× expected)`);
+      effective = c.verdict.effective;
+      if (c.verdict.effective === null) {
+        notes = `inconclusive: ${c.verdict.why}${cn}`;
+        findings.push(inconclusiveFinding(row.capability, c.verdict.why + cn, contention?.level));
+      } else if (!effective) {
+        findings.push(
+          finding('ML_TFJS_SPEEDUP_LOW', { backend: row.id, speedup: c.speedup, baseline: baseRow.id, threshold: row.threshold, contention: contention?.level ?? null }, evidence.slice(), row.capability),
+        );
+      }
+    } else if (speedups.length) {
       const gm = fmt(Math.exp(speedups.reduce((a, b) => a + Math.log(b), 0) / speedups.length));
       effective = gm >= row.threshold;
       evidence.push(`speedup over ${baseRow.id}: ${gm}× (geometric mean; ≥ ${row.threshold}× expected)`);
@@ -210,37 +204,111 @@ export function assemble(
       const f = backendFacts[row.id] as { ran: boolean; reason?: string };
       evidence.push(`not measured: ${f.reason ?? 'no result'}`);
     }
-    capabilities[row.capability] = { effective, evidence };
+    capabilities[row.capability] = { effective, evidence, ...(notes ? { notes } : {}) };
   }
   return { metrics, capabilities, findings, facts: { calibration: backendFacts } };
 }
 
-/** The ML calibration: one worker per backend that detection did not rule out, one at a time. */
+/** Starts one backend's worker and waits for its ready line (with the backend's facts, or why it could not load). */
+async function startWorker(spec: WorkerSpec, timeoutMs: number, signal: AbortSignal): Promise<{ child: RoundChild; info: WorkerInfo; error?: string }> {
+  const child = await RoundChild.start(
+    { argv: [...workerArgv(), JSON.stringify(spec)], env: process.env, cwd: packageRoot(), channel: 'fd3', signal },
+    timeoutMs,
+  );
+  const r = child.readyLine ?? {};
+  return { child, info: (r.info as WorkerInfo) ?? {}, ...(typeof r.error === 'string' ? { error: r.error } : {}) };
+}
+
+/** The ML calibration: one worker per backend that detection did not rule out, all started at once, kernels measured in interleaved rounds. */
 export async function calibrateMl(ctx: ProbeContext, d: Detection): Promise<Calibration> {
   const level = ctx.calibrate === 'full' ? 'full' : 'quick';
-  // Four workers share the probe's deadline.
-  const timeoutMs = Math.floor(LEVELS[level].deadlineMs / 4);
+  const t0 = performance.now();
+  // No round starts after this, so what was measured is assembled before the runner's deadline.
+  const deadline = t0 + LEVELS[level].deadlineMs * 0.85;
   const outcomes: Partial<Record<BackendId, WorkerOutcome | { ok: false; error: string; skipped: true }>> = {};
+  const specs: Partial<Record<BackendId, WorkerSpec>> = {};
   for (const row of BACKENDS) {
     const cap = d.capabilities[row.capability];
-    if (cap?.usable === false) {
-      outcomes[row.id] = { ok: false, skipped: true, error: `${row.id} is not usable: ${cap.notes ?? 'see detection'}` };
-      continue;
+    if (cap?.usable === false) outcomes[row.id] = { ok: false, skipped: true, error: `${row.id} is not usable: ${cap.notes ?? 'see detection'}` };
+    else if (ctx.signal.aborted) outcomes[row.id] = { ok: false, skipped: true, error: 'interrupted before it started' };
+    else {
+      const spec = specFor(row, level);
+      if (typeof spec === 'string') outcomes[row.id] = { ok: false, skipped: true, error: spec };
+      else specs[row.id] = spec;
     }
-    if (ctx.signal.aborted) {
-      outcomes[row.id] = { ok: false, skipped: true, error: 'interrupted before it started' };
-      continue;
-    }
-    const spec = specFor(row, level);
-    if (typeof spec === 'string') {
-      outcomes[row.id] = { ok: false, skipped: true, error: spec };
-      continue;
-    }
-    outcomes[row.id] = await runWorker(spec, {
-      timeoutMs,
-      signal: ctx.signal,
-      onProgress: (m) => ctx.progress({ type: 'calibration', probe: 'ml', kernel: m.kernel, fraction: m.fraction, ...(m.etaMs !== undefined ? { etaMs: m.etaMs } : {}) }),
-    });
   }
-  return assemble(outcomes);
+  const workers: Partial<Record<BackendId, { child: RoundChild; info: WorkerInfo }>> = {};
+  let g: Record<string, GroupRounds> = {};
+  const results: Partial<Record<BackendId, WorkerMessage>> = {};
+  try {
+    await Promise.all(
+      (Object.entries(specs) as [BackendId, WorkerSpec][]).map(async ([id, spec]) => {
+        try {
+          const w = await startWorker(spec, Math.max(1000, deadline - performance.now()), ctx.signal);
+          if (w.error) {
+            outcomes[id] = { ok: true, result: { type: 'result', backend: id, error: w.error, info: w.info, metrics: {}, digests: {} } };
+            await w.child.close();
+          } else workers[id] = w;
+        } catch (e) {
+          outcomes[id] = { ok: false, error: (e as Error).message };
+        }
+      }),
+    );
+    const live = Object.keys(workers) as BackendId[];
+    const round = (id: BackendId, kernel: KernelName) => async () => {
+      const r = await workers[id]!.child.ask({ op: 'round', kernel, n: ML_ROUND_SAMPLES }, Math.max(1000, deadline - performance.now()));
+      if (r.ok !== true) throw new Error(`the ${id} worker failed: ${String(r.error ?? 'no reason')}`);
+      const rates = r.rates;
+      if (!Array.isArray(rates) || !rates.length || !rates.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0)) throw new Error(`the ${id} worker gave no valid rates`);
+      return rates as number[];
+    };
+    const groups: RoundGroup[] = KERNELS.map((k) => ({
+      id: k,
+      sides: live.map((id) => ({ id, round: round(id, k) })),
+      pairs: BACKENDS.filter((b) => b.baseline && b.threshold !== undefined && live.includes(b.id) && live.includes(b.baseline as BackendId)).map((b) => ({
+        fast: b.id,
+        slow: b.baseline!,
+        threshold: b.threshold!,
+      })),
+    }));
+    const min = LEVELS[level].minRounds;
+    for (const k of KERNELS) for (const id of live) ctx.progress({ type: 'calibration', probe: 'ml', kernel: metricId(k, id), fraction: 0 });
+    g = await interleaveRounds(groups, {
+      level,
+      signal: ctx.signal,
+      deadline,
+      onRound: (k, r) => {
+        for (const id of live) ctx.progress({ type: 'calibration', probe: 'ml', kernel: metricId(k as KernelName, id), fraction: Math.min(1, r / min) });
+      },
+    });
+    for (const k of KERNELS) for (const id of live) ctx.progress({ type: 'calibration', probe: 'ml', kernel: metricId(k, id), fraction: 1 });
+    for (const id of live) {
+      const res: WorkerMessage = { type: 'result', backend: id, info: workers[id]!.info, metrics: {}, digests: {} };
+      for (const k of KERNELS) {
+        const mid = metricId(k, id);
+        const gr = g[k];
+        const failed = gr?.failed[id];
+        const m = gr ? roundsMetric(gr.rounds[id] ?? [], 'GFLOP/s') : null;
+        if (failed) res.metrics[mid] = skipped('GFLOP/s', ctx.signal.aborted ? 'interrupted before it finished' : failed);
+        else if (!m) res.metrics[mid] = skipped('GFLOP/s', ctx.signal.aborted ? 'interrupted before it finished' : 'not measured before the deadline');
+        else {
+          try {
+            const f = await workers[id]!.child.ask({ op: 'finish', kernel: k }, 10_000);
+            if (typeof f.check === 'string') res.metrics[mid] = { status: 'wrong', unit: 'GFLOP/s', reason: f.check };
+            else res.metrics[mid] = m;
+            if (f.digest && typeof f.digest === 'object') res.digests[k] = f.digest as WorkerMessage['digests'][KernelName];
+          } catch (e) {
+            res.metrics[mid] = ctx.signal.aborted ? skipped('GFLOP/s', 'interrupted before it finished') : m;
+          }
+        }
+      }
+      results[id] = res;
+    }
+  } finally {
+    await Promise.all(Object.values(workers).map((w) => w!.child.close()));
+  }
+  for (const [id, r] of Object.entries(results) as [BackendId, WorkerMessage][]) outcomes[id] = { ok: true, result: r };
+  const rounds: MlRounds = {};
+  for (const k of KERNELS) rounds[k] = g[k]?.rounds as Partial<Record<BackendId, number[][]>>;
+  return assemble(outcomes, rounds, contentionOf(ctx));
 }

@@ -26,8 +26,10 @@ export const ML_FINDINGS = {
   ML_TFJS_SPEEDUP_LOW: {
     severity: 'warning',
     capability: undefined,
-    message: (a: Args) => `tfjs ${a.backend} runs ${a.speedup}× as fast as ${a.baseline} (geometric mean over the kernels), below the expected ${a.threshold}×`,
-    hint: 'compare with another run on an idle machine: a busy machine or a throttled CPU lowers speedups',
+    message: (a: Args) =>
+      `tfjs ${a.backend} runs ${a.speedup}× as fast as ${a.baseline} (geometric mean over the kernels), below the expected ${a.threshold}×` +
+      (a.contention === 'high' || a.contention === 'moderate' ? ` (contention was ${a.contention} during calibration: see the report's \`contention\`)` : ''),
+    hint: 'compare with another run on an idle machine: a busy machine or a throttled CPU lowers speedups (the A/B rounds are interleaved, so contention alone rarely makes the whole interval fall below the threshold)',
   },
 } as const satisfies Record<string, { severity: Severity; capability: string | undefined; message: (a: Args) => string; hint: string | undefined }>;
 

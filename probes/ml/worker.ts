@@ -1,7 +1,12 @@
 /**
- * The ML calibration worker: a child process that loads one tfjs backend, runs the kernels on it
- * and reports on file descriptor 3, one JSON message per line (`progress` events, then one
- * `result`). One backend per process: tfjs has one global engine and the wasm backend initialises
+ * The ML calibration worker: a child process that loads one tfjs backend and then measures its
+ * kernels on command, so the parent can interleave rounds between backends (src/round-child.ts).
+ * Commands come on stdin, one JSON line each; replies go to file descriptor 3, one JSON line each:
+ *   start-up                                  → {"ready":true,"info":{…}} or {"ready":true,"error":"why"}
+ *   {"op":"round","kernel":"matmul","n":2}    → {"ok":true,"rates":[GFLOP/s, …]}
+ *   {"op":"finish","kernel":"matmul"}         → {"ok":true,"check":null|"why","digest":{…}|null}
+ * The first round of a kernel sets it up and warms it up (src/calibration.ts openSampler); the
+ * worker exits when stdin closes. One backend per process: tfjs has one global engine and the wasm backend initialises
  * once with one binary, and a crashing native binding takes only this process down. Everything
  * tfjs prints (banners, warnings) goes to stderr, which the parent keeps for error messages.
  *
@@ -10,10 +15,11 @@
 import { readFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { measure } from '../../src/calibration.js';
+import { openSampler, type Sampler } from '../../src/calibration.js';
 import type { Metric } from '../../src/types.js';
-import { mlKernels, type Digest, type Tf } from './kernels.js';
+import { mlKernels, type Digest, type MlKernel, type Tf } from './kernels.js';
 import { KERNELS, WASM_BINARIES, type BackendId, type KernelName } from './tables.js';
 import { scanV128, type V128Use } from './wasm.js';
 
@@ -37,10 +43,15 @@ export interface WorkerInfo {
   v128?: V128Use;
 }
 
-/** The messages on fd 3. */
-export type WorkerMessage =
-  | { type: 'progress'; kernel: string; fraction: number; etaMs?: number }
-  | { type: 'result'; backend: BackendId; error?: string; info: WorkerInfo; metrics: Record<string, Metric>; digests: Partial<Record<KernelName, Digest>> };
+/** A backend's measurements as the parent assembles them (calibrate.ts assemble). */
+export type WorkerMessage = {
+  type: 'result';
+  backend: BackendId;
+  error?: string;
+  info: WorkerInfo;
+  metrics: Record<string, Metric>;
+  digests: Partial<Record<KernelName, Digest>>;
+};
 
 const CHANNEL_FD = 3;
 
@@ -51,7 +62,7 @@ const CHANNEL_FD = 3;
  */
 export const CPU_WARMUP_MS = { quick: 100, full: 300 } as const;
 
-function send(m: WorkerMessage): void {
+function send(m: object): void {
   writeSync(CHANNEL_FD, `${JSON.stringify(m)}\n`);
 }
 
@@ -132,33 +143,52 @@ interface WasmModule {
 async function main(): Promise<void> {
   captureConsole();
   const spec = JSON.parse(process.argv[2] ?? '{}') as WorkerSpec;
+  const level = spec.level === 'full' ? 'full' : 'quick';
   const info: WorkerInfo = {};
   let tf: Tf & TfEngine;
   try {
     tf = await load(spec, info);
   } catch (e) {
-    send({ type: 'result', backend: spec.backend, error: e instanceof Error ? e.message : String(e), info, metrics: {}, digests: {} });
-    return;
+    send({ ready: true, error: e instanceof Error ? e.message : String(e), info });
+    process.exit(0);
   }
   const kernels = mlKernels(tf, spec.backend);
-  const metrics: Record<string, Metric> = {};
-  const digests: Partial<Record<KernelName, Digest>> = {};
-  for (const k of KERNELS) {
-    const kernel = kernels[k];
-    metrics[kernel.id] = await measure(kernel, {
-      level: spec.level,
-      probe: 'ml',
-      ...(spec.backend === 'cpu' ? { budget: { warmupMs: CPU_WARMUP_MS[spec.level] } } : {}),
-      progress: (ev) => {
-        if (ev.type === 'calibration') send({ type: 'progress', kernel: ev.kernel, fraction: ev.fraction, ...(ev.etaMs !== undefined ? { etaMs: ev.etaMs } : {}) });
-      },
+  const samplers = new Map<KernelName, Sampler>();
+  // tfjs-node runs its kernels on a thread pool, so wall time; the wasm (no threads in Node) and cpu
+  // backends run on this thread, so time descheduled by other processes does not count.
+  const clock = spec.backend === 'tensorflow' ? 'wall' : 'cpu';
+  const handle = async (cmd: { op?: string; kernel?: string; n?: number }): Promise<object> => {
+    const k = KERNELS.find((x) => x === cmd.kernel);
+    if (!k) return { ok: false, error: `unknown kernel ${String(cmd.kernel)}` };
+    const kernel: MlKernel = kernels[k];
+    if (cmd.op === 'round') {
+      let s = samplers.get(k);
+      if (!s) {
+        s = await openSampler({ ...kernel, clock }, { level, ...(spec.backend === 'cpu' ? { budget: { warmupMs: CPU_WARMUP_MS[level] } } : {}) });
+        samplers.set(k, s);
+      }
+      return { ok: true, rates: await s.take(Math.max(1, Math.min(100, Math.floor(cmd.n ?? 1)))) };
+    }
+    if (cmd.op === 'finish') {
+      const check = (await samplers.get(k)?.finish()) ?? null;
+      return { ok: true, check, digest: kernel.digest() ?? null };
+    }
+    return { ok: false, error: `unknown op ${String(cmd.op)}` };
+  };
+  let queue = Promise.resolve();
+  const rl = createInterface({ input: process.stdin });
+  rl.on('line', (line) => {
+    queue = queue.then(async () => {
+      try {
+        send(await handle(JSON.parse(line)));
+      } catch (e) {
+        send({ ok: false, error: e instanceof Error ? e.message : String(e) });
+      }
     });
-    const d = kernel.digest();
-    if (d) digests[k] = d;
-  }
-  send({ type: 'result', backend: spec.backend, info, metrics, digests });
+  });
+  // The wasm runtime and tfjs-node may hold handles open: leave when the parent closes stdin.
+  rl.on('close', () => void queue.then(() => process.exit(0)));
+  send({ ready: true, info });
 }
 
 await main();
-// The wasm runtime and tfjs-node may hold handles open; the answer is sent, so leave now.
-process.exit(0);

@@ -3,7 +3,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
-import { calibrateMl, runWorker } from '../../../probes/ml/calibrate.js';
+import { calibrateMl, workerArgv } from '../../../probes/ml/calibrate.js';
+import { RoundChild } from '../../../src/round-child.js';
+import { sampleContention, summarise } from '../../../src/contention.js';
 import { detectMl, type MlFacts } from '../../../probes/ml/detect.js';
 import { NodeHost } from '../../../src/host/node-host.js';
 import type { MeasuredMetric, ProgressEvent } from '../../../src/types.js';
@@ -15,28 +17,42 @@ const t0 = performance.now();
 const cal = await calibrateMl({ signal: new AbortController().signal, calibrate: 'quick', peers: {}, progress: (e) => events.push(e) }, detection);
 const wallMs = performance.now() - t0;
 const ok = (id: string) => cal.metrics[id] as MeasuredMetric;
+// On a machine where every core is taken many times over, worker start-up can eat the deadline: a
+// metric is then `skipped: not measured before the deadline` (the contract), never a made-up number.
+const busy = summarise([sampleContention()]).level === 'high';
+const late = (m: { status: string; reason?: string }) => busy && m.status === 'skipped' && /before the deadline|no ready line within/.test(m.reason ?? '');
 
-test('wasm-simd, wasm and cpu are measured on both kernels: ≥ 3 samples and a cv each', () => {
+test('wasm-simd, wasm and cpu are measured on both kernels: samples and a cv each', () => {
   for (const b of ['wasm-simd', 'wasm', 'cpu']) {
     for (const k of ['matmul', 'conv2d']) {
       const m = cal.metrics[`ml.tfjs.${k}.${b}`];
+      if (late(m)) {
+        console.log(`  (${k}.${b} not measured before the deadline on this busy machine)`);
+        continue;
+      }
       assert.is(m.status, 'ok', `${k}.${b}: ${'reason' in m ? m.reason : ''}`);
       const mm = m as MeasuredMetric;
-      assert.ok(mm.samples >= 3 && mm.cv >= 0 && mm.value > 0 && mm.unit === 'GFLOP/s', `${k}.${b}`);
+      assert.ok(mm.samples >= 2 && mm.cv >= 0 && mm.value > 0 && mm.unit === 'GFLOP/s', `${k}.${b}`);
     }
   }
   assert.equal(cal.findings!.filter((f) => f.code === 'CALIBRATION_WRONG_RESULT'), []);
 });
 
-test('speedups are present and > 1: wasm-simd over wasm, wasm over cpu', () => {
+test('speedups are paired A/B estimates with intervals; verdicts follow the interval (no speed asserted)', () => {
   const lines: string[] = [];
   for (const [b, base] of [['wasm-simd', 'wasm'], ['wasm', 'cpu']]) {
     for (const k of ['matmul', 'conv2d']) {
       const m = ok(`ml.tfjs.${k}.${b}`);
-      assert.ok(m.speedup !== undefined && m.speedup > 1, `${k}.${b} speedup ${m.speedup}`);
-      assert.is(m.baseline?.value, ok(`ml.tfjs.${k}.${base}`).value);
-      lines.push(`${k}.${b}/${base} ${m.speedup}×`);
+      if (late(m) || late(ok(`ml.tfjs.${k}.${base}`))) continue;
+      assert.ok(m.speedup !== undefined && m.speedupInterval && m.speedupInterval[0] <= m.speedup && m.speedup <= m.speedupInterval[1], `${k}.${b} ${JSON.stringify(m)}`);
+      assert.ok(m.rounds! >= 1 && m.baseline?.value === ok(`ml.tfjs.${k}.${base}`).value, `${k}.${b}`);
+      lines.push(`${k}.${b}/${base} ${m.speedup}× [${m.speedupInterval}]`);
     }
+    const cap = cal.capabilities![`ml.tfjs.${b}`];
+    // Working hardware: never "not effective"; an inconclusive verdict says why.
+    assert.is.not(cap.effective, false, JSON.stringify(cap));
+    const measured = ['matmul', 'conv2d'].some((k) => cal.metrics[`ml.tfjs.${k}.${b}`].status === 'ok' && cal.metrics[`ml.tfjs.${k}.${base}`].status === 'ok');
+    if (cap.effective === null && measured) assert.match(cap.notes ?? '', /^inconclusive: /);
   }
   console.log(`  ML quick calibration ${Math.round(wallMs)} ms; ${lines.join(', ')}; wasm-simd effective: ${cal.capabilities!['ml.tfjs.wasm-simd'].effective}`);
 });
@@ -73,10 +89,11 @@ test('worker progress reaches the probe context, up to fraction 1 for each measu
   }
 });
 
-test('a worker that cannot load its backend answers with the error, not a crash', async () => {
-  const r = await runWorker({ backend: 'cpu', level: 'quick', packageDir: '/nonexistent/hwprobe-no-such-package' }, { timeoutMs: 10_000 });
-  assert.is(r.ok, true);
-  assert.ok(r.ok && r.result.error && /Cannot find module/.test(r.result.error), JSON.stringify(r));
+test('a worker that cannot load its backend answers with the error in its ready line, not a crash', async () => {
+  const c = await RoundChild.start({ argv: [...workerArgv(), JSON.stringify({ backend: 'cpu', level: 'quick', packageDir: '/nonexistent/hwprobe-no-such-package' })], env: process.env, channel: 'fd3' }, 20_000);
+  const r = c.readyLine!;
+  await c.close();
+  assert.ok(typeof r.error === 'string' && /Cannot find module/.test(r.error), JSON.stringify(r));
 });
 
 test('an abort kills the running worker: interrupted, no numbers', async () => {
