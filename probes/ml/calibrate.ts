@@ -225,6 +225,7 @@ export async function calibrateMl(ctx: ProbeContext, d: Detection): Promise<Cali
   const t0 = performance.now();
   // No round starts after this, so what was measured is assembled before the runner's deadline.
   const deadline = t0 + LEVELS[level].deadlineMs * 0.85;
+  const hardDeadline = t0 + LEVELS[level].deadlineMs * 0.95;
   const outcomes: Partial<Record<BackendId, WorkerOutcome | { ok: false; error: string; skipped: true }>> = {};
   const specs: Partial<Record<BackendId, WorkerSpec>> = {};
   for (const row of BACKENDS) {
@@ -256,7 +257,8 @@ export async function calibrateMl(ctx: ProbeContext, d: Detection): Promise<Cali
     );
     const live = Object.keys(workers) as BackendId[];
     const round = (id: BackendId, kernel: KernelName) => async () => {
-      const r = await workers[id]!.child.ask({ op: 'round', kernel, n: ML_ROUND_SAMPLES }, Math.max(1000, deadline - performance.now()));
+      // A round that has started may finish past the round deadline, up to the probe's own.
+      const r = await workers[id]!.child.ask({ op: 'round', kernel, n: ML_ROUND_SAMPLES }, Math.max(5000, hardDeadline - performance.now()));
       if (r.ok !== true) throw new Error(`the ${id} worker failed: ${String(r.error ?? 'no reason')}`);
       const rates = r.rates;
       if (!Array.isArray(rates) || !rates.length || !rates.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0)) throw new Error(`the ${id} worker gave no valid rates`);
