@@ -81,4 +81,24 @@ for (const e of entries()) {
   });
 }
 
+// fixtures/arch: pytorch/cpuinfo's ARM sysfs mocks and google/cpu_features' LoongArch and MIPS captures.
+const ARCH = fileURLToPath(new URL('../../fixtures/arch/', import.meta.url));
+for (const f of readdirSync(ARCH + 'pytorch-cpuinfo').filter((x) => x.endsWith('.json'))) {
+  test(`arch ${f}: cpu and crypto stay within ARM`, async () => {
+    const files = JSON.parse(readFileSync(ARCH + 'pytorch-cpuinfo/' + f, 'utf8')) as Record<string, string>;
+    for (const arch of ['arm64', 'arm']) {
+      const host = new ReplayHost(makeCapture({ info: { platform: 'linux', arch }, files }));
+      assert.equal(foreignCapabilities(archFamily(arch), await cpuAndCrypto(host)), [], arch);
+    }
+  });
+}
+for (const [file, arch] of [['cpuinfo_loongarch_test.cc', 'loong64'], ['cpuinfo_mips_test.cc', 'mipsel']] as const) {
+  test(`arch ${file}: every capture stays within ${arch}`, async () => {
+    const src = readFileSync(ARCH + 'cpu_features/' + file, 'utf8');
+    const texts = [...src.matchAll(/"\/proc\/cpuinfo",\s*R"\(([\s\S]*?)\)"\)/g)].map((m) => m[1]);
+    assert.ok(texts.length >= 2);
+    for (const t of texts) assert.equal(foreignCapabilities(archFamily(arch), await cpuAndCrypto(cpuinfoHost(t, arch))), [], arch);
+  });
+}
+
 test.run();
