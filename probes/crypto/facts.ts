@@ -13,4 +13,6 @@ export interface CryptoFacts {
   masks?: Record<string, unknown>;
   abPlan?: Record<string, unknown>;
   calibration?: Record<string, unknown>;
+  /** s390x: the CPACF message-security-assist levels (msa, msa1…) the features line and auxv name */
+  s390Msa?: string[];
 }

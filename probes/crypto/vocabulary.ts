@@ -14,7 +14,7 @@ export const cryptoVocabulary: ProbeVocabulary = {
     CRYPTO_MASK_IGNORED: 'nothing to fix: the mask changes nothing OpenSSL uses; remove it to avoid confusion',
     CRYPTO_PATHS_MASKED: 'informational: the named code paths are closed on purpose or by accident; unset OPENSSL_ia32cap when it is not meant',
   },
-  facts: factKeysOf<CryptoFacts>()(['arch', 'family', 'devices', 'openssl', 'opensslPaths', 'masks', 'abPlan', 'calibration']),
+  facts: factKeysOf<CryptoFacts>()(['arch', 'family', 'devices', 'openssl', 'opensslPaths', 'masks', 'abPlan', 'calibration', 's390Msa']),
   // each kernel's row names the capability its A/B judges (chacha20-poly1305 has none)
   metricCapabilities: Object.fromEntries(CRYPTO_KERNELS.map((k) => [k.metric, k.cap ? [`crypto.${k.cap}`] : []])),
 };

@@ -211,6 +211,18 @@ test('live capture under user-mode QEMU (arm64 node on an x86-64 host): emulated
   assert.not.ok(d.findings.some((x) => x.code === 'CPU_AUXV_DISAGREE'));
 });
 
+test('live captures under qemu-s390x and qemu-ppc64le: each process\'s own AT_HWCAP decoded (big-endian s390x), POWER VSX seen only there', async () => {
+  const s = await facts(new ReplayHost(capture('linux-s390x-qemu-user-on-x64-epyc.json')));
+  assert.is(s.f.emulation.emulated, true);
+  assert.ok(s.f.auxvFeatures.includes('zarch') && s.f.auxvFeatures.includes('vx'), s.f.auxvFeatures.join(' '));
+  assert.is(s.d.capabilities['cpu.simd.vx'].advertised, true);
+  assert.not.ok(Object.keys(s.d.capabilities).some((k) => /avx|sse|neon/.test(k)));
+  const p = await facts(new ReplayHost(capture('linux-ppc64le-qemu-user-on-x64-epyc.json')));
+  assert.equal(p.f.auxvFeatures, ['altivec', 'vsx']);
+  assert.equal([p.d.capabilities['cpu.simd.altivec'].advertised, p.d.capabilities['cpu.simd.vsx'].advertised], [true, true]);
+  assert.equal([p.f.host.vendor, p.f.vendor], ['AuthenticAMD', null]);
+});
+
 test('calibration under emulation says the figures are the emulator\'s', () => {
   // hand-written metrics; the emulation facts are the QEMU capture's
   const c = capture('linux-arm64-qemu-user-on-x64-epyc.json');
