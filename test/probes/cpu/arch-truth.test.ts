@@ -211,7 +211,7 @@ test('live capture under user-mode QEMU (arm64 node on an x86-64 host): emulated
   assert.not.ok(d.findings.some((x) => x.code === 'CPU_AUXV_DISAGREE'));
 });
 
-test('live captures under qemu-s390x and qemu-ppc64le: each process\'s own AT_HWCAP decoded (big-endian s390x), POWER VSX seen only there', async () => {
+test('live captures under qemu-s390x, qemu-ppc64le and qemu-arm: each process\'s own AT_HWCAP decoded (big-endian s390x), POWER VSX seen only there', async () => {
   const s = await facts(new ReplayHost(capture('linux-s390x-qemu-user-on-x64-epyc.json')));
   assert.is(s.f.emulation.emulated, true);
   assert.ok(s.f.auxvFeatures.includes('zarch') && s.f.auxvFeatures.includes('vx'), s.f.auxvFeatures.join(' '));
@@ -221,6 +221,10 @@ test('live captures under qemu-s390x and qemu-ppc64le: each process\'s own AT_HW
   assert.equal(p.f.auxvFeatures, ['altivec', 'vsx']);
   assert.equal([p.d.capabilities['cpu.simd.altivec'].advertised, p.d.capabilities['cpu.simd.vsx'].advertised], [true, true]);
   assert.equal([p.f.host.vendor, p.f.vendor], ['AuthenticAMD', null]);
+  // 32-bit ARM: a 4-byte-word auxv, AT_HWCAP (neon, vfpv4…) and AT_HWCAP2 (the AArch32 crypto bits)
+  const a = await facts(new ReplayHost(capture('linux-arm-qemu-user-on-x64-epyc.json')));
+  assert.ok(['neon', 'vfpv4', 'aes', 'sha2'].every((x) => a.f.auxvFeatures.includes(x)), a.f.auxvFeatures.join(' '));
+  assert.is(a.d.capabilities['cpu.simd.neon'].advertised, true);
 });
 
 test('calibration under emulation says the figures are the emulator\'s', () => {
