@@ -151,9 +151,11 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   if (format === 'json') {
     // The JSON output stays a report (the contract); verdicts and the diff go to stderr as text.
     text = (await import('./render/json.js')).renderJson(report);
-    const { renderVerdictsText, renderDiffText } = await import('./render/text.js');
-    if (check) io.stderr.write(renderVerdictsText(check, { color: false }));
-    if (diff) io.stderr.write(renderDiffText(diff, { color: false }));
+    if (check || diff) {
+      const { renderVerdictsText, renderDiffText } = await import('./render/text.js');
+      if (check) io.stderr.write(renderVerdictsText(check, { color: false }));
+      if (diff) io.stderr.write(renderDiffText(diff, { color: false }));
+    }
   } else text = await render(format, { report, check, diff }, color, true);
   await emit(text, format, args.out, io);
   return code;

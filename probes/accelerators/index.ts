@@ -2,7 +2,6 @@
 import type { Detection, Probe, ProbeContext } from '../../src/types.js';
 import type { Host } from '../../src/host/host.js';
 import { emptyDetection } from '../../src/types.js';
-import { detectAccelerators } from './detect.js';
 import { accelVocabulary } from './vocabulary.js';
 
 /** The accelerators probe. */
@@ -12,7 +11,8 @@ export const accelProbe: Probe = {
   vocabulary: accelVocabulary,
   async detect(host: Host, ctx: ProbeContext): Promise<Detection> {
     try {
-      return await detectAccelerators(host, ctx);
+      // Loaded when it runs: a run without this probe does not load it (issue 17).
+      return await (await import('./detect.js')).detectAccelerators(host, ctx);
     } catch (e) {
       const d = emptyDetection();
       d.evidence.push({ source: 'accelerators probe', ok: false, detail: `unexpected error: ${String(e)}` });

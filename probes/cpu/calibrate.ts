@@ -29,22 +29,14 @@ import { scalarF64Kernel, scalarIntKernel } from './kernels/scalar.js';
 import { memCopyKernel, memTriadKernel, streamArraysOnce } from './kernels/memory.js';
 import { saxpyKernel, wasmSimdSupport } from './kernels/wasm-saxpy.js';
 import { parallelKernel, startPool, type WorkerPool } from './kernels/parallel.js';
+import { CPU_METRIC_UNITS } from './tables.js';
+import { CPU_CALIBRATION_FINDINGS } from './findings.js';
 
 type Args = Record<string, string | number | boolean | null>;
 
 /** The WASM SIMD speedup over scalar WASM below which SIMD128 is not effective. */
 export const WASM_SIMD_THRESHOLD = 1.5;
 
-/** Every metric the cpu calibration reports, with its unit (the probe's vocabulary; a live test checks it against a run). */
-export const CPU_METRIC_UNITS = {
-  'cpu.mem-copy': 'GB/s',
-  'cpu.mem-triad': 'GB/s',
-  'cpu.parallel-scaling': '×',
-  'cpu.scalar-f64': 'GFLOP/s',
-  'cpu.scalar-int': 'Gop/s',
-  'cpu.wasm-scalar': 'GFLOP/s',
-  'cpu.wasm-simd': 'GFLOP/s',
-} as const;
 /** The cpu calibration's metric ids. */
 export const CPU_METRICS = Object.keys(CPU_METRIC_UNITS) as (keyof typeof CPU_METRIC_UNITS)[];
 /** Effective parallelism below this fraction of the workers (one per visible CPU) is "well below". */
@@ -57,21 +49,6 @@ const MIN_STREAM_BYTES = 32 * 2 ** 20;
 const MAX_STREAM_BYTES = 2 ** 30;
 /** Assumed when no cache size is known (sysfs without cache entries, macOS without sysctl answers). */
 const ASSUMED_LLC_BYTES = 32 * 2 ** 20;
-
-/** Findings of the cpu calibration: code → severity, capability, message template and hint. */
-export const CPU_CALIBRATION_FINDINGS = {
-  ENV_PARALLELISM_LIMITED: {
-    severity: 'warning',
-    capability: 'env.cpu-quota',
-    message: (a: Args) =>
-      `effective parallelism is ${a.effective}× with ${a.workers} workers, well below the ${a.visibleCpus} visible CPUs` +
-      (a.limit ? `; the environment allows ${a.usableCpus} (${a.limit})` : '; no affinity, cpuset or CPU quota explains it'),
-    hint: (a: Args) =>
-      a.limit
-        ? `size thread pools from the environment's usableCpus (${a.usableCpus}), not the visible CPU count, or lift the limit (${a.limit})`
-        : `other processes or the hypervisor take the CPUs (load average ${a.loadAvg1}); check for CPU steal and noisy neighbours before trusting timings`,
-  },
-} as const satisfies Record<string, { severity: Severity; capability: string; message: (a: Args) => string; hint: (a: Args) => string }>;
 
 /** A finding of the cpu calibration, its message and hint rendered from the args. */
 export function calibrationFinding(code: keyof typeof CPU_CALIBRATION_FINDINGS, args: Args, evidence: string[]): Finding {

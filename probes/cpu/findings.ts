@@ -36,6 +36,21 @@ export const CPU_FINDINGS = {
   },
 } as const satisfies Record<string, { severity: Severity; render: (a: Args) => string }>;
 
+/** Findings of the cpu calibration: code → severity, capability, message template and hint. */
+export const CPU_CALIBRATION_FINDINGS = {
+  ENV_PARALLELISM_LIMITED: {
+    severity: 'warning',
+    capability: 'env.cpu-quota',
+    message: (a: Args) =>
+      `effective parallelism is ${a.effective}× with ${a.workers} workers, well below the ${a.visibleCpus} visible CPUs` +
+      (a.limit ? `; the environment allows ${a.usableCpus} (${a.limit})` : '; no affinity, cpuset or CPU quota explains it'),
+    hint: (a: Args) =>
+      a.limit
+        ? `size thread pools from the environment's usableCpus (${a.usableCpus}), not the visible CPU count, or lift the limit (${a.limit})`
+        : `other processes or the hypervisor take the CPUs (load average ${a.loadAvg1}); check for CPU steal and noisy neighbours before trusting timings`,
+  },
+} as const satisfies Record<string, { severity: Severity; capability: string; message: (a: Args) => string; hint: (a: Args) => string }>;
+
 /** A finding code of the cpu probe. */
 export type CpuFindingCode = keyof typeof CPU_FINDINGS;
 

@@ -489,3 +489,14 @@ export const GLIBC_DISABLEABLE = [
   'AVX512F', 'OSXSAVE',
   'AVX512CD', 'AVX512BW', 'AVX512DQ', 'AVX512ER', 'AVX512PF', 'AVX512VL',
 ] as const;
+
+/** Every metric the cpu calibration reports, with its unit (the probe's vocabulary; a live test checks it against a run). */
+export const CPU_METRIC_UNITS = {
+  'cpu.mem-copy': 'GB/s',
+  'cpu.mem-triad': 'GB/s',
+  'cpu.parallel-scaling': '×',
+  'cpu.scalar-f64': 'GFLOP/s',
+  'cpu.scalar-int': 'Gop/s',
+  'cpu.wasm-scalar': 'GFLOP/s',
+  'cpu.wasm-simd': 'GFLOP/s',
+} as const;

@@ -1,9 +1,8 @@
 /** The cpu probe's vocabulary (DESIGN §6), built from its flag and level tables. */
 import { factKeysOf, type ProbeVocabulary } from '../../src/types.js';
 import type { CpuFacts } from './facts.js';
-import { ARM_LEVELS, SIMD_TABLES, X86_64_LEVEL_NAMES } from './tables.js';
-import { CPU_FINDINGS } from './findings.js';
-import { CPU_CALIBRATION_FINDINGS, CPU_METRIC_UNITS } from './calibrate.js';
+import { ARM_LEVELS, CPU_METRIC_UNITS, SIMD_TABLES, X86_64_LEVEL_NAMES } from './tables.js';
+import { CPU_CALIBRATION_FINDINGS, CPU_FINDINGS } from './findings.js';
 
 /** Every id, code and fact key the cpu probe emits. */
 export const cpuVocabulary: ProbeVocabulary = {

@@ -5,7 +5,6 @@
 import type { Calibration, Detection, Probe, ProbeContext } from '../../src/types.js';
 import type { Host } from '../../src/host/host.js';
 import { emptyDetection } from '../../src/types.js';
-import { detectCrypto } from './detect.js';
 import { cryptoVocabulary } from './vocabulary.js';
 
 /** The crypto probe. Reads the cpu probe's flags (`after: ['cpu']`). */
@@ -16,7 +15,8 @@ export const cryptoProbe: Probe = {
   after: ['cpu'],
   async detect(host: Host, ctx: ProbeContext): Promise<Detection> {
     try {
-      return await detectCrypto(host, ctx);
+      // Loaded when it runs: a run without this probe does not load it (issue 17).
+      return await (await import('./detect.js')).detectCrypto(host, ctx);
     } catch (e) {
       // detectCrypto guards its sources; this is the last net so the probe never throws.
       const d = emptyDetection();

@@ -2,17 +2,16 @@
 import type { Calibration, Detection, Probe, ProbeContext } from '../../src/types.js';
 import type { Host } from '../../src/host/host.js';
 import { detectForPlatform, type Detector } from '../../src/platform.js';
-import { detectLinux } from './detect-linux.js';
-import { detectDarwin } from './detect-darwin.js';
-import { detectWin32 } from './detect-win32.js';
 import { gpuVocabulary } from './vocabulary.js';
 
 /** Platform → detector. Anything else is `unsupported`. */
+// Each detector is loaded when it runs: a run without this probe, or on another platform, does not load it (issue 17).
+const linux: Detector = async (h, c) => (await import('./detect-linux.js')).detectLinux(h, c);
 const DETECTORS: Readonly<Record<string, Detector>> = {
-  linux: detectLinux,
-  android: detectLinux,
-  darwin: detectDarwin,
-  win32: detectWin32,
+  linux,
+  android: linux,
+  darwin: async (h, c) => (await import('./detect-darwin.js')).detectDarwin(h, c),
+  win32: async (h, c) => (await import('./detect-win32.js')).detectWin32(h, c),
 };
 
 /** The gpu probe. */

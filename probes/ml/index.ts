@@ -1,7 +1,6 @@
 /** The `ml` probe: which tfjs backends hwprobe's install can run, and how fast each delivers. */
 import type { Calibration, Detection, Probe, ProbeContext } from '../../src/types.js';
 import type { Host } from '../../src/host/host.js';
-import { detectMl } from './detect.js';
 import { mlVocabulary } from './vocabulary.js';
 
 /** The ml probe. Calibration (in calibrate.ts) is loaded only when it runs. */
@@ -9,8 +8,9 @@ export const mlProbe: Probe = {
   id: 'ml',
   title: 'ML',
   vocabulary: mlVocabulary,
-  detect(host: Host): Promise<Detection> {
-    return detectMl(host);
+  async detect(host: Host): Promise<Detection> {
+    // Loaded when it runs: a run without this probe does not load it (issue 17).
+    return (await import('./detect.js')).detectMl(host);
   },
   async calibrate(ctx: ProbeContext, d: Detection): Promise<Calibration> {
     const { calibrateMl } = await import('./calibrate.js');
