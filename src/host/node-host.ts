@@ -135,7 +135,8 @@ export function runBounded(
 
 /**
  * The real machine, seen through the env allowlist. One NodeHost serves one run: a command asked
- * twice (the same argv and env) is started once and both callers get its result.
+ * twice (the same argv and env) is started once and both callers get its result, and a program
+ * name is looked up on PATH once.
  */
 export class NodeHost implements Host {
   readonly kind: 'live' | 'recording' = 'live';
@@ -143,6 +144,8 @@ export class NodeHost implements Host {
   private cachedInfo: HostInfo | undefined;
   private readonly log: SourceLog | undefined;
   private readonly execs = new Map<string, Promise<ExecResult>>();
+  /** PATH lookups of this run: a program is looked for once (a missing one costs a stat per PATH entry). */
+  private readonly found = new Map<string, Promise<string | undefined>>();
 
   constructor(opts: NodeHostOptions = {}) {
     this.rawEnv = opts.env ?? process.env;
@@ -241,7 +244,8 @@ export class NodeHost implements Host {
     if (asked) return this.log ? this.log.time('exec', commandLabel(file, args), () => asked, undefined, true) : asked;
     let cpu: (() => number | null) | undefined;
     const run = async (): Promise<ExecResult> => {
-      const resolved = await whichAbsolute(file, this.rawEnv.PATH);
+      if (!this.found.has(file)) this.found.set(file, whichAbsolute(file, this.rawEnv.PATH));
+      const resolved = await this.found.get(file);
       if (!resolved) return { status: 'not-found', code: null, signal: null, stdout: '', stderr: '', truncated: false };
       return runBounded(resolved, args, this.rawEnv, opts, this.log && ((c) => (cpu = this.log!.watch(c))));
     };

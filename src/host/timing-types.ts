@@ -28,6 +28,8 @@ export interface RunTimings {
   /** ms from the first probe's start to the end of the run */
   runMs: number;
   cpuMs: {
+    /** this process, user + system, from its start to the first probe (Node start-up and module loading) */
+    startup: number;
     /** this process, user + system, from its start */
     self: number;
     /** every reaped child process (and their reaped children) */

@@ -57,6 +57,7 @@ export function commandLabel(file: string, args: readonly string[]): string {
 export class SourceLog {
   private readonly entries: SourceTiming[] = [];
   private readonly t0 = performance.now();
+  private readonly cpu0 = process.cpuUsage();
   private readonly children0 = childrenCpuMs() ?? 0;
   private lastChildren = childrenCpuMs();
   private attributed = 0;
@@ -110,6 +111,7 @@ export class SourceLog {
       startupMs: round(this.t0),
       runMs: round(performance.now() - this.t0),
       cpuMs: {
+        startup: round((this.cpu0.user + this.cpu0.system) / 1000),
         self: round((cpu.user + cpu.system) / 1000),
         children,
         childrenOutsideHost: Math.max(0, children - this.children0 - this.attributed),

@@ -138,7 +138,7 @@ const rows = [...bySource.values()].map((ss) => {
 });
 rows.sort((a, b) => (b.cpu ?? -1) - (a.cpu ?? -1) || b.wall - a.wall);
 const tm = (k: (t: RunTimings) => number) => median(timed.map(k)).toFixed(0);
-console.log(`\nsources of one detection run (medians of ${timed.length} --timings runs): start-up ${tm((t) => t.startupMs)} ms, run ${tm((t) => t.runMs)} ms; CPU self ${tm((t) => t.cpuMs.self)} ms, children ${tm((t) => t.cpuMs.children)} ms (outside Host ${tm((t) => t.cpuMs.childrenOutsideHost)} ms); ${rows.length} distinct sources`);
+console.log(`\nsources of one detection run (medians of ${timed.length} --timings runs): start-up ${tm((t) => t.startupMs)} ms (CPU ${tm((t) => t.cpuMs.startup)} ms), run ${tm((t) => t.runMs)} ms; CPU self ${tm((t) => t.cpuMs.self)} ms, children ${tm((t) => t.cpuMs.children)} ms (outside Host ${tm((t) => t.cpuMs.childrenOutsideHost)} ms); ${rows.length} distinct sources`);
 console.log('wall ms'.padStart(8), 'CPU ms'.padStart(7), 'child'.padStart(6), ' ', 'probe'.padEnd(13), 'source');
 for (const r of rows.slice(0, 10)) {
   const label = `${r.s.kind} ${r.s.source.replace(/\s+/g, ' ')}`.slice(0, 90) + (r.n > 1 ? ` (×${r.n})` : '');

@@ -134,8 +134,8 @@ const PAIRS: Pair[] = [
     name: 'RunTimings.cpuMs',
     schema: 'report',
     at: '/properties/timings/properties/cpuMs',
-    keys: { self: true, children: true, childrenOutsideHost: true } satisfies Keys<RunTimings['cpuMs']>,
-    required: { self: true, children: true, childrenOutsideHost: true } satisfies Req<RunTimings['cpuMs']>,
+    keys: { startup: true, self: true, children: true, childrenOutsideHost: true } satisfies Keys<RunTimings['cpuMs']>,
+    required: { startup: true, self: true, children: true, childrenOutsideHost: true } satisfies Req<RunTimings['cpuMs']>,
   },
   {
     name: 'SourceTiming',
