@@ -3,26 +3,16 @@ import type { Capability, Detection, Evidence, Finding, ProbeContext, Tri } from
 import type { Host } from '../../src/host/host.js';
 import { readPciDevices, type PciDevice } from '../gpu/pci.js';
 import { pciClassKind } from '../gpu/tables.js';
-import { runWorker, siblingWorker } from '../gpu/worker-client.js';
+import { runWorker } from '../gpu/worker-client.js';
+import { askSharedWorker } from '../gpu/shared-worker.js';
+import type { AmxAnswer } from './amx.js';
 import { ACCELERATORS, AMX_FLAGS, type AccelId } from './tables.js';
 import { finding } from './findings.js';
 
-/** The AMX worker module. */
-export const AMX_WORKER_URL = siblingWorker(import.meta.url, 'amx-worker');
-
-/** The call key the AMX worker's ExecResult is recorded under. */
+/** The call key the AMX answer's ExecResult is recorded under (the run's FFI worker answers it: gpu/shared-worker.ts). */
 export const AMX_WORKER_KEY = 'accelerators.amx-worker';
 
-/** The AMX worker's answer. */
-interface AmxAnswer {
-  kernelSupports: boolean;
-  permittedBefore: boolean;
-  permittedAfter: boolean;
-  requestErrno: number;
-  supportedErrno: number;
-}
-
-/** Options for tests. */
+/** Options for tests: a worker module of their own (run as `node WORKER query amx`). */
 export interface AccelOptions {
   workerUrl?: URL;
 }
@@ -80,7 +70,9 @@ export async function detectAccelerators(host: Host, ctx: ProbeContext, opts: Ac
     let amxUsable: Tri = amxAdv === false ? false : null;
     const evidence = flags.map((f) => `/proc/cpuinfo flags: ${f}`);
     if (amxAdv) {
-      const run = await runWorker(host, AMX_WORKER_KEY, opts.workerUrl ?? AMX_WORKER_URL, [], ['amx'], 5000, ctx.signal);
+      const run = opts.workerUrl
+        ? await runWorker(host, AMX_WORKER_KEY, opts.workerUrl, ['query', 'amx'], ['amx'], 5000, ctx.signal)
+        : await askSharedWorker(host, AMX_WORKER_KEY, ['amx']);
       const a = run.stacks.amx;
       if (a.status === 'ok') {
         const r = a.result as AmxAnswer;

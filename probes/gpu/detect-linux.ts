@@ -6,8 +6,9 @@ import { parseNvidiaSmiCsv, parseNvidiaSmiXml, queryFields } from './parse-nvidi
 import { parseAmdSmiJson, parseClinfoList, parseRocmSmiJson, parseVulkaninfoSummary } from './parse-tools.js';
 import { readMasks } from './env-masks.js';
 import { runTool } from './tools.js';
-import { runWorker, siblingWorker, type WorkerRun } from './worker-client.js';
-import { LIBRARY_HINTS, TOOLS, WORKER_TIMEOUT_MS, type Stack } from './tables.js';
+import { runWorker, type WorkerRun } from './worker-client.js';
+import { askSharedWorker, devNodes, GPU_STACKS, librariesPresent } from './shared-worker.js';
+import { TOOLS, WORKER_TIMEOUT_MS } from './tables.js';
 import { derive, type GpuFacts } from './derive.js';
 
 /** Options for tests: another worker module (a crashing one, say). */
@@ -15,20 +16,13 @@ export interface DetectOptions {
   workerUrl?: URL;
 }
 
-/** The FFI worker of this probe. */
-export const WORKER_URL = siblingWorker(import.meta.url, 'ffi-worker');
+/** The FFI worker (shared with the accelerators probe's AMX check: shared-worker.ts). */
+export { WORKER_URL } from './shared-worker.js';
 
 /** The call key the worker's ExecResult is recorded under. */
 export const WORKER_KEY = 'gpu.ffi-worker.query';
 
-const STACKS: readonly Stack[] = ['opencl', 'cuda', 'cudart', 'nvml'];
-
-/** Device nodes of kernel driver interfaces, from one listing of /dev and its subdirectories. */
-async function devNodes(host: Host): Promise<string[]> {
-  const [dev, dri, accel] = await Promise.all([host.readDir('/dev'), host.readDir('/dev/dri'), host.readDir('/dev/accel')]);
-  const keep = (dev ?? []).filter((n) => /^(nvidia.*|kfd|neuron\d+|dxg|vfio)$/.test(n)).map((n) => `/dev/${n}`);
-  return [...keep, ...(dri ?? []).map((n) => `/dev/dri/${n}`), ...(accel ?? []).map((n) => `/dev/accel/${n}`)].sort();
-}
+const STACKS = GPU_STACKS;
 
 /** DRM nodes and the PCI device behind each. */
 async function drmNodes(host: Host): Promise<{ name: string; device: string | null }[] | undefined> {
@@ -36,14 +30,6 @@ async function drmNodes(host: Host): Promise<{ name: string; device: string | nu
   if (!names) return undefined;
   const nodes = names.filter((n) => /^(card\d+|renderD\d+)$/.test(n));
   return Promise.all(nodes.map(async (name) => ({ name, device: linkBase(await host.readLink(`/sys/class/drm/${name}/device`)) })));
-}
-
-/** Whether any library of a stack seems installed (a cheap check before paying for a worker). */
-async function librariesPresent(host: Host, devs: string[]): Promise<boolean> {
-  if (devs.some((d) => d.startsWith('/dev/nvidia') || d === '/dev/kfd')) return true;
-  const paths = Object.values(LIBRARY_HINTS).flat();
-  const found = await Promise.all(paths.map((p) => host.exists(p)));
-  return found.some(Boolean);
 }
 
 /** Linux detection. Never throws: each source that fails is an evidence entry or a finding. */
@@ -60,7 +46,8 @@ export async function detectLinux(host: Host, ctx: ProbeContext, opts: DetectOpt
   const workerP: Promise<WorkerRun | undefined> = (async () => {
     const devs = await nodesP;
     if (!(await librariesPresent(host, devs))) return undefined;
-    return runWorker(host, WORKER_KEY, opts.workerUrl ?? WORKER_URL, ['query', STACKS.join(',')], STACKS, WORKER_TIMEOUT_MS, signal);
+    if (opts.workerUrl) return runWorker(host, WORKER_KEY, opts.workerUrl, ['query', STACKS.join(',')], STACKS, WORKER_TIMEOUT_MS, signal);
+    return askSharedWorker(host, WORKER_KEY, STACKS);
   })();
 
   const [pci, drm, nodes, nvidiaVersion, smiCsv, smiXml, rocm, amd, vulkan, worker] = await Promise.all([

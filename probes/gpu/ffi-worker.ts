@@ -3,7 +3,10 @@
  * one JSON line per stack (see worker-client.ts for the protocol). A driver that crashes takes
  * only this process down; the parent names the stack from the last `begin` line.
  *
- *   node ffi-worker.js query opencl,cuda,cudart,nvml
+ *   node ffi-worker.js query opencl,cuda,cudart,nvml[,amx]
+ *
+ * `amx` is the accelerators probe's AMX permission check (probes/accelerators/amx.ts), asked in
+ * the same child so that the two probes pay one Node start-up (probes/gpu/shared-worker.ts).
  *   node ffi-worker.js calibrate quick|full
  */
 import { writeSync } from 'node:fs';
@@ -33,7 +36,8 @@ async function query(stacks: string[]): Promise<void> {
         else if (stack === 'cuda') emit({ stack, result: cuda.queryCudaDriver(o.lib, o.library) });
         else if (stack === 'cudart') emit({ stack, result: cuda.queryCudaRuntime(o.lib, o.library) });
         else emit({ stack, result: cuda.queryNvml(o.lib, o.library) });
-      } else emit({ stack, error: `unknown stack ${stack}` });
+      } else if (stack === 'amx') emit({ stack, result: (await import('../accelerators/amx.js')).queryAmx() });
+      else emit({ stack, error: `unknown stack ${stack}` });
     } catch (e) {
       emit({ stack, error: errText(e) });
     }

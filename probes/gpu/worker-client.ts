@@ -56,7 +56,7 @@ export function parseWorkerOutput(r: ExecResult, stacks: readonly string[]): Wor
     } catch {
       continue;
     }
-    if (!msg.stack) continue;
+    if (!msg.stack || !stacks.includes(msg.stack)) continue; // a shared worker also answers other probes' stacks
     if (msg.begin) begun.add(msg.stack);
     else if (msg.absent !== undefined) out[msg.stack] = { status: 'absent', error: msg.absent };
     else if (msg.error !== undefined) out[msg.stack] = { status: 'error', error: msg.error };
@@ -88,7 +88,7 @@ export function firstLine(s: string): string {
  * Runs a worker through Host.exec and records the ExecResult under `key`.
  * In replay the recorded result is served; a capture without it gives `not in capture`.
  */
-export async function runWorker(
+export function runWorker(
   host: Host,
   key: string,
   workerUrl: URL,
@@ -97,9 +97,12 @@ export async function runWorker(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<WorkerRun> {
-  const r = await host.call<ExecResult>(key, () =>
-    host.exec(process.execPath, [...workerArgv(workerUrl), ...args], { timeoutMs, maxBytes: 1 << 20, signal }),
-  );
+  return readWorker(host, key, stacks, () => host.exec(process.execPath, [...workerArgv(workerUrl), ...args], { timeoutMs, maxBytes: 1 << 20, signal }));
+}
+
+/** Reads `stacks` from the ExecResult that `start` gives, recorded under `key` (served from the capture in replay). */
+export async function readWorker(host: Host, key: string, stacks: readonly string[], start: () => Promise<ExecResult>): Promise<WorkerRun> {
+  const r = await host.call<ExecResult>(key, start);
   if (!r) {
     const replay = host.kind === 'replay';
     const why = replay ? 'not in capture' : 'worker could not be started';

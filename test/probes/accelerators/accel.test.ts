@@ -7,7 +7,8 @@ import { ReplayHost } from '../../../src/host/replay-host.js';
 import { NodeHost } from '../../../src/host/node-host.js';
 import { makeCapture } from '../../../src/host/capture.js';
 import { accelProbe } from '../../../probes/accelerators/index.js';
-import { AMX_WORKER_KEY, AMX_WORKER_URL } from '../../../probes/accelerators/detect.js';
+import { AMX_WORKER_KEY } from '../../../probes/accelerators/detect.js';
+import { WORKER_URL } from '../../../probes/gpu/shared-worker.js';
 import { ACCELERATORS } from '../../../probes/accelerators/tables.js';
 import { runWorker } from '../../../probes/gpu/worker-client.js';
 import type { ProbeContext } from '../../../src/types.js';
@@ -65,7 +66,7 @@ test('live: accel.amx follows /proc/cpuinfo, and the kernel agrees through arch_
   const d = await accelProbe.detect(new NodeHost(), ctx());
   assert.is(d.capabilities['accel.amx'].advertised, flags.includes('amx_tile'));
   // The worker runs here whatever the flags say: XTILEDATA support means the CPU has AMX.
-  const run = await runWorker(new NodeHost(), AMX_WORKER_KEY, AMX_WORKER_URL, [], ['amx'], 10_000);
+  const run = await runWorker(new NodeHost(), AMX_WORKER_KEY, WORKER_URL, ['query', 'amx'], ['amx'], 10_000);
   assert.is(run.stacks.amx.status, 'ok', JSON.stringify(run));
   const r = run.stacks.amx.result as { kernelSupports: boolean; supportedRc: number };
   if (r.supportedRc === 0) assert.is(r.kernelSupports, flags.includes('amx_tile'));
