@@ -3,6 +3,8 @@
  * side by side with `node -e 0` and systeminformation.getStaticData(), each a fresh process, in one
  * run, interleaved. Then the ten most expensive sources of a detection run (`--timings`).
  * Run with `npm run bench` (builds dist/ first). RUNS=N overrides the number of runs (default 7, min 5).
+ * BASELINE_CLI=/path/to/other/dist/src/cli.js adds that build's two hwprobe cases to the same
+ * interleaved rounds (before/after figures under the same load).
  *
  * CPU is the whole process tree: the cases run one at a time and this process reaps each tree, so
  * the growth of its own reaped-children time (cutime + cstime in /proc/self/stat, 10 ms ticks) over a
@@ -91,6 +93,11 @@ const cases: [string, string[]][] = [
   [NO_FW, [cli, '--json', '--calibrate', 'off', '--probes', 'cpu,crypto,environment,gpu,accelerators,ml']],
   [SI, ['--input-type=module', '-e', "const si = (await import('systeminformation')).default; await si.getStaticData();"]],
 ];
+const baseline = process.env.BASELINE_CLI;
+if (baseline) {
+  cases.push(['baseline: all probes', [baseline, '--json', '--calibrate', 'off']]);
+  cases.push(['baseline: cpu,environment', [baseline, '--json', '--calibrate', 'off', '--probes', 'cpu,environment']]);
+}
 
 const load = () => (process.platform === 'linux' ? readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') : 'n/a');
 const loadBefore = load();
@@ -123,6 +130,11 @@ const ok = (b: boolean) => (b ? 'met' : 'NOT met');
 console.log('(CPU: median over runs, whole process tree; RSS: peak of the main process; tree RSS: sampled peak of the summed tree, max over runs)');
 console.log(`all probes: ${(all.ms / si.ms).toFixed(3)}× getStaticData() wall (target ≤ 0.35×: ${ok(all.ms / si.ms <= 0.35)}), CPU ${fmt(all.cpu, 0)} ms (target ≤ 1000 ms: ${ok(all.cpu !== null && all.cpu <= 1000)}), tree RSS ${mib(all.tree)} MiB (target ≤ 100 MB: ${ok(all.tree !== null && all.tree <= 100e6)})`);
 console.log(`cpu,environment: ${(base.ms / node0.ms).toFixed(2)}× node -e 0 (target ≤ 2.5×: ${ok(base.ms / node0.ms <= 2.5)}), ${(base.ms / si.ms).toFixed(3)}× getStaticData(), tree RSS ${mib(base.tree)} MiB`);
+if (baseline) {
+  const ba = med.get('baseline: all probes')!;
+  const bb = med.get('baseline: cpu,environment')!;
+  console.log(`baseline ${baseline}: all probes ${(ba.ms / si.ms).toFixed(3)}× getStaticData(), CPU ${fmt(ba.cpu, 0)} ms; cpu,environment ${(bb.ms / node0.ms).toFixed(2)}× node -e 0, CPU ${fmt(bb.cpu, 0)} ms`);
+}
 
 // The sources of a detection run: medians over three `--timings` runs, the ten most expensive by CPU, then wall.
 const timed: RunTimings[] = [];
