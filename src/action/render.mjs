@@ -1,5 +1,5 @@
 // The hwprobe action's rendering step (run.sh calls it after the run): from the saved report, the
-// verdicts and the baseline diff, writes summary.md (the job summary), prints the annotations
+// verdicts and the baseline diff, writes summary.md (the job summary), verdicts.json, prints the annotations
 // (GitHub workflow commands) and writes hwprobe.<ext> in the requested format, all through the
 // hwprobe library. Usage: node render.mjs PACKAGE_DIR WORK_DIR FORMAT EXT [EXPECT...]
 // The baseline comes from INPUT_BASELINE and INPUT_TOLERANCE, as in run.sh.
@@ -17,6 +17,18 @@ if (process.env.INPUT_BASELINE) {
   outcome.diff = await hw.diff(base, report, { tolerance: Number(process.env.INPUT_TOLERANCE || '0.25') });
 }
 writeFileSync(join(work, 'summary.md'), await hw.render(outcome, 'markdown'));
+// The `verdicts` output (one line of JSON, for fromJSON()): each requirement's verdict, and the diff's.
+const verdicts = (outcome.check?.verdicts ?? []).map((v) => ({
+  expectation: v.expectation,
+  kind: v.kind,
+  subject: v.subject,
+  label: v.label,
+  severity: v.severity,
+  status: v.status,
+  reason: v.reasons[0] ?? null,
+}));
+const baseline = outcome.diff ? { ok: outcome.diff.ok, lost: outcome.diff.lost, degraded: outcome.diff.degraded, regressed: outcome.diff.regressed } : null;
+writeFileSync(join(work, 'verdicts.json'), JSON.stringify({ ok: (outcome.check?.ok ?? true) && (outcome.diff?.ok ?? true), verdicts, baseline }));
 // Annotations: one workflow command per failed requirement, regression or (without either) finding.
 process.stdout.write(await hw.render(outcome, 'github'));
 if (format !== 'github') {
