@@ -5,7 +5,7 @@
  * `measure` and checked against a reference.
  */
 import type { Calibration, Detection, Finding, Metric, ProbeContext } from '../../src/types.js';
-import { LEVELS, skipped, wrongResultFinding } from '../../src/calibration.js';
+import { LEVELS, skipped, wrongResultFinding, plausible } from '../../src/calibration.js';
 import { runBounded } from '../../src/host/node-host.js';
 import { parseWorkerOutput, workerArgv } from './worker-client.js';
 import { WORKER_URL } from './detect-linux.js';
@@ -51,7 +51,8 @@ export async function calibrateGpu(ctx: ProbeContext, d: Detection, opts: Calibr
     for (const dev of devs) {
       for (const [k, unit] of OPENCL_METRICS) {
         const id = `gpu.opencl.${dev.slug}.${k}`;
-        const m = dev.metrics[id] ?? skipped(unit, dev.error ?? 'not measured');
+        // A worker's metric crossed a process boundary: the harness's plausibility check runs here again.
+        const m = plausible(dev.metrics[id] ?? skipped(unit, dev.error ?? 'not measured'), 'rate');
         metrics[id] = m.status === 'ok' ? { ...m, notes: `${dev.name} (${dev.type})` } : m;
         if (m.status === 'wrong') findings.push(wrongResultFinding(id, m.reason, 'gpu.opencl'));
       }
@@ -86,7 +87,7 @@ export async function calibrateGpu(ctx: ProbeContext, d: Detection, opts: Calibr
       for (const dev of res.devices) {
         for (const [k, unit] of CUDA_METRICS) {
           const id = `gpu.cuda.${dev.slug}.${k}`;
-          const m = dev.metrics[id] ?? skipped(unit, dev.error ? `${dev.error} (${ptx})` : 'not measured');
+          const m = plausible(dev.metrics[id] ?? skipped(unit, dev.error ? `${dev.error} (${ptx})` : 'not measured'), 'rate');
           metrics[id] = m.status === 'ok' ? { ...m, notes: dev.name } : m;
           if (m.status === 'wrong') findings.push(wrongResultFinding(id, m.reason, 'gpu.cuda'));
         }
