@@ -202,7 +202,10 @@ export function assemble(
     }
     if (measured === 0 && !wrong) {
       const f = backendFacts[row.id] as { ran: boolean; reason?: string };
-      evidence.push(`not measured: ${f.reason ?? 'no result'}`);
+      const m = metrics[metricId(KERNELS[0], row.id)];
+      const why = f.reason ?? (m.status !== 'ok' ? m.reason : 'no result');
+      evidence.push(`not measured: ${why}`);
+      notes ??= why;
     }
     capabilities[row.capability] = { effective, evidence, ...(notes ? { notes } : {}) };
   }
