@@ -17,6 +17,7 @@ export const frameworksVocabulary: ProbeVocabulary = {
     FRAMEWORK_PYTHON2: 'move the workload to Python 3; Python 2 packages are not inspected',
   },
   facts: ['frameworks', 'python', 'env', 'nvidiaDriver', 'node'],
-  // numpy's matmul runs its SIMD kernels; the unmasked twin is the same without the masks
-  metricCapabilities: { [AS_IS]: ['ml.numpy.simd.*'], [UNMASKED]: ['ml.numpy.simd.*'] },
+  // numpy's matmul runs its SIMD kernels; the unmasked twin is the same without the masks; the
+  // default-threads run also depends on the CPUs its threads may use (oversubscription under a quota)
+  metricCapabilities: { [AS_IS]: ['ml.numpy.simd.*', 'env.cpu-quota'], [UNMASKED]: ['ml.numpy.simd.*'], [ONE_THREAD]: ['ml.numpy.simd.*'] },
 };
