@@ -39,6 +39,8 @@ export type {
   ProbeReport,
   ProbeStatus,
   ProgressEvent,
+  ExpectationsSection,
+  RequirementVerdict,
   Report,
   Severity,
   Tri,

@@ -30,12 +30,16 @@ interface CommonArgs {
   probes?: string;
   timeout: number;
   redact: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
 interface RunArgs extends CommonArgs {
   format?: (typeof FORMATS)[number];
   json?: boolean;
   out?: string;
+  nfdRefresh?: string;
+  nfdMetrics?: boolean;
   calibrate: CalibrationLevel;
   replay?: string;
   tui: boolean;
@@ -51,6 +55,8 @@ interface OutputArgs {
   format?: Format;
   json?: boolean;
   out?: string;
+  nfdRefresh?: string;
+  nfdMetrics?: boolean;
 }
 
 async function selectProbes(list: string | undefined): Promise<Probe[]> {
@@ -79,11 +85,33 @@ function useColor(io: CliIo): boolean {
   return !!io.stdout.isTTY;
 }
 
+/**
+ * CI as ink's is-in-ci sees it (CI or CONTINUOUS_INTEGRATION set, even empty, and not "0"/"false"):
+ * there ink draws only a last frame, so the TUI would sit blank.
+ */
+function inCi(env: NodeJS.ProcessEnv): boolean {
+  return ['CI', 'CONTINUOUS_INTEGRATION'].some((k) => k in env && env[k] !== '0' && env[k] !== 'false');
+}
+
+/** The first frame of the TUI, before any heavy import: the screen is never blank while ink, React and the probes load. */
+const TUI_PREFACE = 'hwprobe — starting (Ctrl-C stops)';
+
 async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
+  const format = args.json ? 'json' : (args.format ?? 'text');
+  // The live TUI: text on a terminal (both ends), not asked off, not in CI. Everything else prints once.
+  const tui = format === 'text' && !args.out && args.tui && !!io.stdout.isTTY && !!io.stdin?.isTTY && !inCi(io.env);
+  let tuiModules: Promise<[typeof import('./tui/run.js'), typeof import('./view/model.js')]> | undefined;
+  if (tui) {
+    io.stdout.write(`${TUI_PREFACE}\n`);
+    // ink and React (~0.5 s) load while the probes are imported and started.
+    tuiModules = Promise.all([import('./tui/run.js'), import('./view/model.js')]);
+    tuiModules.catch(() => undefined);
+  }
+  // Without the TUI a run shows progress lines on stderr (never stdout) unless --quiet; the first at once.
+  const printer = !tui && !args.quiet ? (await import('./render/progress.js')).progressPrinter(io.stderr, args.replay ? 'off' : args.calibrate) : undefined;
   const { runProbes } = await import('./runner.js');
   const { buildReport, assertValidReport } = await import('./report.js');
   const { writeAtomic, assertWritable, readValidated } = await import('./json-file.js');
-  const format = args.json ? 'json' : (args.format ?? 'text');
   const probes = await selectProbes(args.probes);
   const ms = timeoutMs(args.timeout);
   const tolerance = toleranceOf(args.tolerance);
@@ -104,43 +132,52 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     host = new NodeHost({ env: io.env, timings });
   }
 
-  // The live TUI: text on a terminal (both ends), not asked off, not in CI. Everything else prints once.
-  const tui = format === 'text' && !args.out && args.tui && !!io.stdout.isTTY && !!io.stdin?.isTTY && !io.env.CI;
   const stop = new AbortController();
   const signal = io.signal ? AbortSignal.any([io.signal, stop.signal]) : stop.signal;
   const listeners = new Set<(ev: ProgressEvent) => void>();
   const seen: ProgressEvent[] = []; // replayed to a late subscriber: detection can finish before the TUI mounts
+  printer?.start(probes.map((p) => p.id));
+  if (printer) listeners.add(printer.listen);
 
   const outcome = (async () => {
     const run = await runProbes(host, probes, { calibrate, timeoutMs: ms, signal, timings, onProgress: (ev) => (seen.push(ev), listeners.forEach((l) => l(ev))) });
     const report = buildReport(host, run, { probes: probes.map((p) => p.id), calibrate, redact: args.redact });
     assertValidReport(report);
     const check = sets ? (await import('./expect/evaluate.js')).evaluate(report, sets, { strict: args.strict }) : undefined;
+    if (check) {
+      // One JSON document carries both the machine and the gate.
+      report.expectations = (await import('./expect/section.js')).expectationsSection(check);
+      assertValidReport(report);
+    }
+    printer?.done();
     const diff = baseline ? (await import('./diff.js')).diffReports(baseline, report, { tolerance }) : undefined;
     const code = signal.aborted ? EXIT.INTERRUPTED : (check && !check.ok) || (diff && !diff.ok) ? EXIT.EXPECTATION : EXIT.OK;
     return { report, check, diff, code };
   })();
 
-  if (tui) {
-    const [{ runTui }, { buildView }] = await Promise.all([import('./tui/run.js'), import('./view/model.js')]);
+  if (tuiModules) {
+    const [{ runTui }, { buildView, requirementProblems }] = await tuiModules;
     const result = outcome.then(({ report, check, diff, code }) => {
       // An inconclusive verdict gates like a warning (not strict), so the banner counts it as one.
-      const view = buildView(report, check && { passed: check.passed, failed: check.failed, warnings: check.warned + check.inconclusive });
+      const view = buildView(report, check && { passed: check.passed, failed: check.failed, warnings: check.warned + check.inconclusive, problems: requirementProblems(check.verdicts) });
       if (diff && !diff.ok) {
         const text = `against the baseline: ${diff.lost} lost, ${diff.degraded} degraded, ${diff.regressed} slower`;
         view.banner = { kind: 'expectations', text: check ? `${view.banner.text} · ${text}` : text, tone: 'bad' };
       }
       return { view, exitCode: code };
     });
+    io.stdout.write('\x1b[1A\x1b[2K'); // the preface line gives way to the first ink frame (cursor up, erase line)
     const code = await runTui(
       {
         probeIds: probes.map((p) => p.id),
+        calibrate,
         machine: `${host.info().cpuCount} CPUs · ${host.info().platform}-${host.info().arch}`,
         subscribe: (fn) => (seen.forEach(fn), listeners.add(fn), () => void listeners.delete(fn)),
         result,
         interrupt: () => stop.abort(new Error('interrupted')),
       },
       { stdin: io.stdin as NonNullable<CliIo['stdin']>, stdout: io.stdout, stderr: io.stderr },
+      { color: useColor(io) },
     );
     return code;
   }
@@ -151,14 +188,25 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   if (format === 'json') {
     // The JSON output stays a report (the contract); verdicts and the diff go to stderr as text.
     text = (await import('./render/json.js')).renderJson(report);
-    if (check || diff) {
-      const { renderVerdictsText, renderDiffText } = await import('./render/text.js');
-      if (check) io.stderr.write(renderVerdictsText(check, { color: false }));
-      if (diff) io.stderr.write(renderDiffText(diff, { color: false }));
-    }
-  } else text = await render(format, { report, check, diff }, color, true);
+    // The verdicts are in the report (`expectations`); the text copies on stderr are for a person watching.
+    const { renderVerdictsText, renderDiffText } = await import('./render/text.js');
+    if (check && !args.quiet) io.stderr.write(renderVerdictsText(check, { color: false }));
+    if (diff && !args.quiet) io.stderr.write(renderDiffText(diff, { color: false }));
+  } else text = await render(format, { report, check, diff }, color, true, { verbose: !!args.verbose, truncate: !args.out && !!io.stdout.isTTY, nfd: nfdOptions(args) });
   await emit(text, format, args.out, io);
   return code;
+}
+
+/** "90" (seconds), "30m", "1h", "1d" → seconds. */
+function durationSeconds(flag: string, s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/.exec(s.trim());
+  const n = m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's'] : NaN;
+  if (!(n > 0)) throw new InputError(`${flag}: a duration such as 3600, 30m, 1h or 1d, got "${s}"`);
+  return n;
+}
+
+function nfdOptions(a: OutputArgs): import('./render/nfd.js').NfdOptions {
+  return { ...(a.nfdRefresh !== undefined ? { refreshSeconds: durationSeconds('--nfd-refresh', a.nfdRefresh) } : {}), metrics: !!a.nfdMetrics };
 }
 
 function toleranceOf(t: number): number {
@@ -167,9 +215,15 @@ function toleranceOf(t: number): number {
 }
 
 /** Renders an outcome; text includes the report only for a run (`check` shows the verdicts alone). */
-async function render(format: Format, o: import('./render/outcome.js').Outcome, color: boolean, textReport = false): Promise<string> {
+async function render(
+  format: Format,
+  o: import('./render/outcome.js').Outcome,
+  color: boolean,
+  textReport = false,
+  more: Partial<import('./render/outcome.js').OutcomeTextOptions> = {},
+): Promise<string> {
   const { renderOutcome } = await import('./render/outcome.js');
-  return renderOutcome(o, format, { color, withReport: textReport });
+  return renderOutcome(o, format, { color, withReport: textReport, ...more });
 }
 
 /** Writes output to --out (atomically) or stdout; Markdown is also appended to $GITHUB_STEP_SUMMARY when set. */
@@ -202,7 +256,7 @@ async function checkCommand(args: OutputArgs & { report: string; expect: string[
   const sets = await (await import('./expect/load.js')).loadExpectations(args.expect, { reports: [report] });
   const check = (await import('./expect/evaluate.js')).evaluate(report, sets, { strict: args.strict });
   const format = formatOf(args);
-  await emit(await render(format, { report, check }, !args.out && useColor(io)), format, args.out, io);
+  await emit(await render(format, { report, check }, !args.out && useColor(io), false, { nfd: nfdOptions(args) }), format, args.out, io);
   return check.ok ? EXIT.OK : EXIT.EXPECTATION;
 }
 
@@ -289,24 +343,73 @@ async function validateExpectations(file: string, io: CliIo): Promise<number> {
 /** --strict, for run and check: an inconclusive verdict fails the gate instead of warning. */
 const STRICT_OPTION = { type: 'boolean', default: false, describe: 'with --expect: an inconclusive verdict (a measurement too noisy to decide) fails, exit 1' } as const;
 
+/** Probe ids and profile names for --help and completion; empty on other paths, which must not pay for loading the probes. */
+interface HelpLists {
+  probes: readonly string[];
+  profiles: readonly string[];
+}
+
+async function helpLists(): Promise<HelpLists> {
+  const [{ PROBE_IDS }, { profileNames }] = await Promise.all([import('../probes/index.js'), import('./expect/load.js')]);
+  return { probes: PROBE_IDS, profiles: profileNames() };
+}
+
+/**
+ * A command's examples, each command on its own line and its description indented below: yargs'
+ * two-column example table splits long commands mid-token at 100 columns.
+ */
+function examples(list: readonly (readonly [string, string])[]): string {
+  return ['Examples:', ...list.flatMap(([cmd, what]) => [`  ${cmd}`, `      ${what}`])].join('\n') + `\n\n${EXIT_CODES}`;
+}
+
+const EXIT_CODES = 'exit codes: 0 ok · 1 an expectation failed · 2 usage or input error · 3 internal error · 130 interrupted';
+
+/**
+ * "did you mean" for unknown flags: yargs' `recommendCommands` covers commands only, and `strict()`
+ * says just "Unknown argument: calibrat". Loaded on this error path only (the vocabulary is heavy).
+ */
+async function unknownFlagMessage(msg: string): Promise<string> {
+  const m = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (!m) return msg;
+  const [{ suggest }, { FLAG_NAMES }] = await Promise.all([import('./expect/vocabulary.js'), import('./completion.js')]);
+  const known = FLAG_NAMES.map((f) => f.slice(2));
+  return m[1]
+    .split(', ')
+    .map((name) => {
+      const near = suggest(name, known);
+      return `unknown option ${name.length === 1 ? '-' : '--'}${name}${near.length ? `; did you mean ${near.map((n) => `--${n}`).join(' or ')}?` : ''}`;
+    })
+    .join('\n');
+}
+
 function outputOptions<T>(y: Argv<T>) {
   return y
     .option('format', { choices: FORMATS, describe: 'output format' })
     .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
-    .option('out', { type: 'string', describe: 'write to FILE (atomically: a dot-temp file, then rename) instead of stdout' });
+    .option('out', { type: 'string', describe: 'write to FILE (atomically: a dot-temp file, then rename) instead of stdout' })
+    .option('nfd-refresh', { type: 'string', describe: 'with --format nfd: how often the file is rewritten (3600, 30m, 1h); labels expire after two intervals', default: undefined })
+    .option('nfd-metrics', { type: 'boolean', describe: 'with --format nfd: also label measurements, as power-of-two buckets' });
 }
 
-function commonOptions<T>(y: Argv<T>) {
+function commonOptions<T>(y: Argv<T>, help: HelpLists) {
   return y
-    .option('probes', { type: 'string', describe: 'comma-separated probe ids to run (default: all)' })
+    .option('probes', { type: 'string', describe: `comma-separated probe ids to run (default: all${help.probes.length ? `: ${help.probes.join(', ')}` : ''})` })
     .option('timeout', { type: 'number', default: 10, describe: 'deadline per probe, in seconds' })
-    .option('redact', { type: 'boolean', default: true, describe: 'redact hostname, serials, UUIDs, MACs (--no-redact to keep them)' });
+    .option('redact', { type: 'boolean', default: true, describe: 'redact hostname, serials, UUIDs, MACs (--no-redact to keep them)' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'no progress lines on stderr' })
+    .option('verbose', { alias: 'v', type: 'boolean', describe: 'text output: every fact, including the technical ones (masks, core types, raw lists)' });
 }
 
 /** Runs the CLI on argv; returns the exit code. Never calls process.exit. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let code: number = EXIT.OK;
   let pending: Promise<number> | undefined;
+  if (argv[0] === '--get-yargs-completions') {
+    const { completions } = await import('./completion.js');
+    io.stdout.write(completions(argv.slice(1), await helpLists()).join('\n') + '\n');
+    return EXIT.OK;
+  }
+  const help: HelpLists = argv.some((a) => a === '--help' || a === '-h') ? await helpLists() : { probes: [], profiles: [] };
   const parser = yargs()
     .scriptName('hwprobe')
     .usage('hwprobe — does this machine really have, and deliver, the hardware your software was built for?')
@@ -314,22 +417,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       ['run', '$0'],
       'run the probes and print a report (text on a terminal, or --json)',
       (y) =>
-        outputOptions(commonOptions(y))
+        outputOptions(commonOptions(y, help))
           .option('calibrate', { choices: CALIBRATE, default: 'quick' as CalibrationLevel, describe: 'calibration level' })
           .option('replay', { type: 'string', describe: 'read the machine from a capture file instead (no calibration)' })
           .option('tui', { type: 'boolean', default: true, describe: 'live view on a terminal (--no-tui for plain text)' })
-          .option('expect', { type: 'string', array: true, requiresArg: true, describe: 'judge the run against an expectation FILE or built-in PROFILE (repeatable); exit 1 when one fails' })
+          .option('expect', { type: 'string', array: true, requiresArg: true, describe: `judge the run against an expectation FILE or built-in PROFILE (repeatable; profiles: ${help.profiles.join(', ') || 'see hwprobe profiles'}); exit 1 when one fails` })
           .option('strict', STRICT_OPTION)
           .option('baseline', { type: 'string', requiresArg: true, describe: 'compare with a saved REPORT.json; exit 1 when something was lost or got slower' })
           .option('tolerance', { type: 'number', default: 0.25, describe: 'with --baseline: slow-down that counts as a regression (0.25 = 25%)' })
           .option('timings', { type: 'boolean', describe: 'add the cost of each source (wall, CPU, child process or not) to the report as `timings`' })
-          .example('hwprobe', 'probe this machine, print a readable report')
-          .example('hwprobe --json --calibrate off', 'detection only, JSON on stdout')
-          .example('hwprobe --probes cpu,environment --out report.json --format json', 'two probes, report to a file')
-          .example('hwprobe --replay fixtures/captures/x.json', 'report on a captured machine')
-          .example('hwprobe --expect x86-64-v3 --expect needs.yaml --format github', 'CI gate with annotations')
-          .example('hwprobe --calibrate quick --baseline last.json', 'what got lost or slower since last.json')
-          .example('hwprobe --format nfd --out /etc/kubernetes/node-feature-discovery/features.d/hwprobe', 'node labels through NFD'),
+          .epilog(examples([['hwprobe', 'probe this machine, print a readable report'], ['hwprobe --json --calibrate off', 'detection only, JSON on stdout'], ['hwprobe --probes cpu,environment --out report.json --format json', 'two probes, report to a file'], ['hwprobe --replay fixtures/captures/x.json', 'report on a captured machine'], ['hwprobe --expect x86-64-v3 --expect needs.yaml --format github', 'CI gate with annotations'], ['hwprobe --calibrate quick --baseline last.json', 'what got lost or slower since last.json'], ['hwprobe --format nfd --out /etc/kubernetes/node-feature-discovery/features.d/hwprobe', 'node labels through NFD']])),
       (a) => {
         pending = runCommand(a as unknown as RunArgs, io);
       },
@@ -338,11 +435,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       'capture',
       'record every file, directory and command the probes read, for replay and bug reports',
       (y) =>
-        commonOptions(y)
+        commonOptions(y, help)
           .option('out', { type: 'string', demandOption: true, describe: 'capture file to write' })
           .option('description', { type: 'string', describe: 'where this capture comes from (stored in it)' })
-          .example('hwprobe capture --out my-machine.json', 'record this machine (identifiers redacted)')
-          .example('hwprobe --replay my-machine.json', 'then replay it anywhere'),
+          .epilog(examples([['hwprobe capture --out my-machine.json', 'record this machine (identifiers redacted)'], ['hwprobe --replay my-machine.json', 'then replay it anywhere']])),
       (a) => {
         pending = captureCommand(a as unknown as CommonArgs & { out: string; description?: string }, io);
       },
@@ -355,8 +451,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .positional('report', { type: 'string', demandOption: true, describe: 'a report written with --json' })
           .option('expect', { type: 'string', array: true, demandOption: true, requiresArg: true, describe: 'expectation FILE or built-in PROFILE (repeatable)' })
           .option('strict', STRICT_OPTION)
-          .example('hwprobe check report.json --expect x86-64-v3 --expect needs.json', 'gate a saved report')
-          .example('hwprobe check report.json --expect needs.yaml --format junit --out hwprobe.xml', 'JUnit for the CI test view'),
+          .epilog(examples([['hwprobe check report.json --expect x86-64-v3 --expect needs.json', 'gate a saved report'], ['hwprobe check report.json --expect needs.yaml --format junit --out hwprobe.xml', 'JUnit for the CI test view']])),
       (a) => {
         pending = checkCommand(a as unknown as OutputArgs & { report: string; expect: string[]; strict: boolean }, io);
       },
@@ -369,7 +464,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .positional('base', { type: 'string', demandOption: true, describe: 'the baseline report' })
           .positional('current', { type: 'string', demandOption: true, describe: 'the report to compare' })
           .option('tolerance', { type: 'number', default: 0.25, describe: 'slow-down that counts as a regression (0.25 = 25%)' })
-          .example('hwprobe diff yesterday.json today.json', 'capabilities lost, metrics regressed, facts changed'),
+          .epilog(examples([['hwprobe diff yesterday.json today.json', 'capabilities lost, metrics regressed, facts changed']])),
       (a) => {
         pending = diffCommand(a as unknown as OutputArgs & { base: string; current: string; tolerance: number }, io);
       },
@@ -377,7 +472,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .command(
       'profiles',
       'list the built-in expectation profiles and what each requires',
-      (y) => y.example('hwprobe profiles', 'then: hwprobe --expect x86-64-v3'),
+      (y) => y.epilog(examples([['hwprobe profiles', 'then: hwprobe --expect x86-64-v3']])),
       () => {
         pending = profilesCommand(io);
       },
@@ -388,8 +483,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       (y) =>
         y
           .positional('name', { choices: ['report', 'capture', 'expect'] as const, default: 'report' })
-          .example('hwprobe schema report > report.schema.json', 'the report contract')
-          .example('hwprobe schema expect', 'the expectation file format'),
+          .epilog(examples([['hwprobe schema report > report.schema.json', 'the report contract'], ['hwprobe schema expect', 'the expectation file format']])),
       (a) => {
         pending = schemaCommand(String(a.name), io);
       },
@@ -397,13 +491,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .command(
       'validate <file>',
       'validate a report, capture or expectation file (JSON or YAML)',
-      (y) => y.positional('file', { type: 'string', demandOption: true }).example('hwprobe validate report.json', 'exit 0 when valid, 2 when not'),
+      (y) => y.positional('file', { type: 'string', demandOption: true }).epilog(examples([['hwprobe validate report.json', 'exit 0 when valid, 2 when not']])),
       (a) => {
         pending = validateCommand(String(a.file), io);
       },
     )
-    .completion('completion', 'print a bash/zsh completion script: hwprobe completion >> ~/.bashrc')
-    .epilog('exit codes: 0 ok · 1 an expectation failed · 2 usage or input error · 3 internal error · 130 interrupted')
+    .command('completion', 'print a bash/zsh completion script: hwprobe completion >> ~/.bashrc (works from npx too)', (y) => y, () => undefined)
+    .epilog(EXIT_CODES)
     .strict()
     .version(VERSION)
     .help()
@@ -416,14 +510,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   try {
     if (argv[0] === 'completion') {
-      // yargs prints the script only when no default command runs after it, so a bare instance prints it.
-      let script = '';
-      await yargs()
-        .scriptName('hwprobe')
-        .completion('completion', false)
-        .exitProcess(false)
-        .parseAsync(argv, {}, (_e, _a, out) => void (script = out));
-      io.stdout.write(script + '\n');
+      io.stdout.write((await import('./completion.js')).completionScript(process.execPath, process.argv[1] ?? 'hwprobe'));
       return EXIT.OK;
     }
     let printed = '';
@@ -434,7 +521,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (pending) code = await pending;
   } catch (e) {
     if (e instanceof InputError) {
-      io.stderr.write(`hwprobe: ${e.message}\n`);
+      io.stderr.write(`hwprobe: ${(e as { usage?: boolean }).usage ? await unknownFlagMessage(e.message) : e.message}\n`);
       if ((e as { usage?: boolean }).usage && argv.length) io.stderr.write(`run 'hwprobe --help' for usage\n`);
       return EXIT.INPUT;
     }

@@ -142,6 +142,7 @@ export async function runProbes(host: Host, probes: readonly Probe[], opts: RunO
       const ctl = new AbortController();
       const ctx = { signal: ctl.signal, calibrate: opts.calibrate, peers, progress: emit, contention: () => monitor.summary() };
       const t0 = performance.now();
+      emit({ type: 'calibration-start', probe: p.id });
       try {
         const pending = p.calibrate(ctx, d);
         let r = await withDeadline(pending, deadline, opts.signal, ctl);
@@ -163,6 +164,8 @@ export async function runProbes(host: Host, probes: readonly Probe[], opts: RunO
       } catch (e) {
         reports[p.id].evidence.push({ source: 'calibration', ok: false, detail: e instanceof Error ? e.message : String(e) });
       }
+      reports[p.id].calibrationMs = round(performance.now() - t0);
+      emit({ type: 'calibration-end', probe: p.id, durationMs: reports[p.id].calibrationMs! });
     }
     contention = monitor.stop();
     if (contention.level === 'high') {

@@ -105,7 +105,10 @@ export interface Detection {
 export type ProgressEvent =
   | { type: 'probe-start'; probe: string }
   | { type: 'probe-end'; probe: string; status: ProbeStatus; durationMs: number }
-  | { type: 'calibration'; probe: string; kernel: string; fraction: number; etaMs?: number };
+  | { type: 'calibration'; probe: string; kernel: string; fraction: number; etaMs?: number }
+  /** The runner calibrates one probe at a time; these bracket each, so a view knows which runs even when its kernels report nothing. */
+  | { type: 'calibration-start'; probe: string }
+  | { type: 'calibration-end'; probe: string; durationMs: number };
 
 /** CPU contention beside hwprobe during calibration: the report's top-level `contention` (src/contention.ts). */
 export interface Contention {
@@ -195,7 +198,10 @@ export interface Probe {
 /** One probe's entry in the report. */
 export interface ProbeReport<F extends object = Record<string, unknown>> {
   status: ProbeStatus;
+  /** detection time */
   durationMs: number;
+  /** calibration time, when the probe calibrated (JUnit case times, the views) */
+  calibrationMs?: number;
   facts: F;
   evidence: Evidence[];
   error?: string;
@@ -242,6 +248,34 @@ export interface Report {
   timings?: import('./host/timing-types.js').RunTimings;
   /** CPU contention beside hwprobe during calibration (absent when nothing was calibrated) */
   contention?: Contention;
+  /** The verdicts of `run --expect`, when expectations were given. */
+  expectations?: ExpectationsSection;
+}
+
+/** One requirement's verdict as the report carries it. */
+export interface RequirementVerdict {
+  /** Stable across threshold changes: expectation, subject and constraint ("needs:crypto.aes-128-gcm:min"). */
+  id: string;
+  expectation: string;
+  kind: 'capability' | 'metric' | 'fact';
+  subject: string;
+  label: string;
+  severity: 'error' | 'warning';
+  status: 'pass' | 'fail' | 'inconclusive';
+  reasons: string[];
+  why?: string;
+  origin: { source: string; path: string; line?: number };
+}
+
+/** The report's `expectations` section: the gate's tally and every verdict. */
+export interface ExpectationsSection {
+  ok: boolean;
+  passed: number;
+  failed: number;
+  warned: number;
+  inconclusive?: number;
+  sets: { name: string; source: string }[];
+  requirements: RequirementVerdict[];
 }
 
 /**

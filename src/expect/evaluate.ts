@@ -46,6 +46,7 @@ export function evaluate(report: Report, sets: readonly ExpectationSet[], opts: 
         reasons,
         ...(req.why ? { why: req.why } : {}),
         origin: req.origin,
+        ...boundsOf(req),
       });
     }
   }
@@ -61,6 +62,20 @@ export function evaluate(report: Report, sets: readonly ExpectationSet[], opts: 
     passed: verdicts.length - failed - warned - inconclusive,
     ok: failed === 0,
   };
+}
+
+function boundsOf(r: Requirement): Pick<Verdict, 'bounds'> {
+  if (r.kind === 'capability') return {};
+  const b: NonNullable<Verdict['bounds']> = [];
+  for (const name of ['min', 'max'] as const) {
+    const q = r[name];
+    if (q) b.push({ name, value: q.value, unit: q.base ?? '' });
+  }
+  if (r.kind === 'metric') {
+    if (r.speedup?.min !== undefined) b.push({ name: 'speedup-min', value: r.speedup.min, unit: 'x' });
+    if (r.speedup?.max !== undefined) b.push({ name: 'speedup-max', value: r.speedup.max, unit: 'x' });
+  }
+  return b.length ? { bounds: b } : {};
 }
 
 /** A short human label of a requirement. */

@@ -13,7 +13,7 @@ import { schemaPath } from '../paths.js';
 import { makeAjv, schemaText, validator } from '../schemas.js';
 import type { Report } from '../types.js';
 import { LEVELS, type ExpectationSet, type Level, type Origin, type ReqSeverity, type Requirement } from './model.js';
-import { parseQuantity, type Quantity } from './units.js';
+import { metricBase, parseQuantity, type Quantity } from './units.js';
 import { FACT_ROOTS, candidates, factKeys, didYouMean, lookup, vocabulary, type IdKind, type Vocabulary } from './vocabulary.js';
 
 const require = createRequire(import.meta.url);
@@ -305,6 +305,13 @@ function requirement(r: Record<string, unknown>, pointer: string, shown: string,
     checkId('metric', r.metric, ctx.metrics, shown, doc, `${pointer}/metric`);
     const min = quantity(r.min, shown, doc, `${pointer}/min`);
     const max = quantity(r.max, shown, doc, `${pointer}/max`);
+    // A bound in another dimension (`min: 1 GB` for a GB/s metric) is the file's mistake, not the hardware's.
+    const measuredIn = metricBase(r.metric);
+    for (const [k, q] of [['min', min], ['max', max]] as const) {
+      if (q?.base && measuredIn && q.base !== measuredIn) {
+        throw at(shown, doc, `${pointer}/${k}`, `"${q.text}" is in ${q.base}, but ${r.metric} is measured in ${measuredIn}${measuredIn === 'x' ? ' (a ratio: write a bare number)' : ''}`);
+      }
+    }
     const sp = r.speedup as { min?: number; max?: number } | undefined;
     return { kind: 'metric', id: r.metric, ...(min ? { min } : {}), ...(max ? { max } : {}), ...(sp ? { speedup: sp } : {}), ...base };
   }

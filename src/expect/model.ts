@@ -94,6 +94,8 @@ export interface Verdict {
   reasons: string[];
   why?: string;
   origin: Origin;
+  /** The numeric bounds the requirement sets (metric and fact min/max in their base unit, speedup ratios), for formats that export thresholds apart from ids. */
+  bounds?: { name: 'min' | 'max' | 'speedup-min' | 'speedup-max'; value: number; unit: string }[];
 }
 
 /** The result of judging one report against expectations. */

@@ -96,6 +96,29 @@ function knownUnitsHint(): string {
   return 'e.g. B/s, kB/s, MB/s, GB/s, MiB/s, GiB/s, B, GiB, FLOP/s, GFLOP/s, op/s, Hz, s, ms, x';
 }
 
+/**
+ * The base unit of each metric family, from the kernels' own `unit` fields: crypto
+ * (probes/crypto/kernels.ts, GB/s), cpu (probes/cpu/kernels/*.ts, parallel-scaling ×), ml
+ * (probes/ml/kernels.ts, GFLOP/s), frameworks (probes/frameworks/calibrate.ts), gpu
+ * (probes/gpu/calibrate.ts OPENCL_METRICS / CUDA_METRICS). A metric not matched is not checked.
+ */
+export const METRIC_BASES: readonly (readonly [RegExp, BaseUnit])[] = [
+  [/^crypto\./, 'B/s'],
+  [/^cpu\.mem-/, 'B/s'],
+  [/^cpu\.(scalar-f64|wasm-scalar|wasm-simd)$/, 'FLOP/s'],
+  [/^cpu\.scalar-int$/, 'op/s'],
+  [/^cpu\.parallel-scaling$/, 'x'],
+  [/^ml\.tfjs\./, 'FLOP/s'],
+  [/^frameworks\.numpy\.matmul/, 'FLOP/s'],
+  [/^gpu\.(opencl|cuda)\..*fma-f32$/, 'FLOP/s'],
+  [/^gpu\.(opencl|cuda)\..*(bandwidth|h2d|d2h)$/, 'B/s'],
+];
+
+/** The base unit a metric is measured in, when known. */
+export function metricBase(id: string): BaseUnit | undefined {
+  return METRIC_BASES.find(([re]) => re.test(id))?.[1];
+}
+
 /** Whether lower values of a unit are better (times); unknown units count as higher-is-better. */
 export function lowerIsBetter(unit: string): boolean {
   const u = parseUnit(unit);

@@ -3,6 +3,9 @@
  * when a requirement comes from a file. Escaping follows @actions/core (toolkit command.ts).
  */
 import type { Outcome } from './outcome.js';
+import { rootCauses } from '../view/model.js';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** Escapes a command's message (data). */
 export function escapeData(s: string): string {
@@ -52,15 +55,19 @@ export function renderGithub(o: Outcome): string {
     for (const f of o.diff.facts) out.push(command('notice', { title: `hwprobe: ${f.path} changed` }, `${f.path}: ${JSON.stringify(f.from)} → ${JSON.stringify(f.to)}`));
   }
   if (o.report && !o.check && !o.diff) {
-    for (const f of o.report.findings) {
-      if (f.severity === 'info') continue;
-      out.push(command(f.severity === 'error' ? 'error' : 'warning', { title: `hwprobe: ${f.code}` }, `${f.message}${f.hint ? `\nhint: ${f.hint}` : ''}`));
+    // One annotation per root cause: GitHub shows 10 warnings per step, and one masking variable
+    // (OPENSSL_ia32cap="") raises a finding per capability it hides.
+    for (const c of rootCauses(o.report.findings)) {
+      if (c.severity === 'info') continue;
+      const title = c.count > 1 ? `hwprobe: ${c.title} (${c.codes.join(', ')})` : `hwprobe: ${c.title}`;
+      const affects = c.count > 1 ? [`affects ${c.affects.join(', ')}`] : [];
+      out.push(command(c.severity === 'error' ? 'error' : 'warning', { title }, [c.message, ...affects, ...(c.hint ? [`hint: ${c.hint}`] : [])].join('\n')));
     }
   }
   const parts: string[] = [];
-  if (o.check) parts.push(`expectations: ${o.check.passed} passed, ${o.check.failed} failed, ${o.check.warned} warnings${o.check.inconclusive ? `, ${o.check.inconclusive} inconclusive` : ''}`);
+  if (o.check) parts.push(`expectations: ${o.check.passed} passed, ${o.check.failed} failed, ${plural(o.check.warned, 'warning')}${o.check.inconclusive ? `, ${o.check.inconclusive} inconclusive` : ''}`);
   if (o.diff) parts.push(`baseline: ${o.diff.lost} lost, ${o.diff.degraded} degraded, ${o.diff.regressed} regressed${o.diff.noisy ? `, ${o.diff.noisy} noisy` : ''}`);
-  if (o.report && !parts.length) parts.push(`${Object.keys(o.report.capabilities).length} capabilities, ${o.report.findings.length} findings`);
+  if (o.report && !parts.length) parts.push(`${plural(Object.keys(o.report.capabilities).length, 'capability', 'capabilities')}, ${plural(o.report.findings.length, 'finding')}`);
   out.push(`hwprobe: ${parts.join('; ')}`);
   return out.join('\n') + '\n';
 }

@@ -10,6 +10,18 @@ export function cell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, '<br>');
 }
 
+/**
+ * A code span for a table cell. Entities are not decoded inside code spans (CommonMark §6.1), so
+ * `>=` must stay raw there, not `&gt;`; only the pipe is escaped (GFM tables split cells on it
+ * before inline parsing). The fence is one backtick longer than any run inside.
+ */
+export function code(s: string): string {
+  const body = s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const ticks = '`'.repeat(Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${body}${pad}${ticks}`;
+}
+
 const tri = (t: Tri) => (t === true ? '✅' : t === false ? '❌' : '❔');
 
 function reportMd(r: Report): string[] {
@@ -29,7 +41,7 @@ function reportMd(r: Report): string[] {
   }
   if (r.findings.length) {
     out.push('### Findings', '');
-    for (const f of r.findings) out.push(`- **${f.severity}** \`${f.code}\`: ${cell(f.message)}${f.hint ? ` — _${cell(f.hint)}_` : ''}`);
+    for (const f of r.findings) out.push(`- **${f.severity}** ${code(f.code)}: ${cell(f.message)}${f.hint ? ` — _${cell(f.hint)}_` : ''}`);
     out.push('');
   }
   const caps = Object.entries(r.capabilities);
@@ -41,12 +53,12 @@ function reportMd(r: Report): string[] {
 
 function checkMd(c: CheckResult): string[] {
   const head = c.ok ? `### ✅ Expectations met` : `### ❌ Expectations not met`;
-  const out = [head, '', `${c.passed} passed, ${c.failed} failed, ${c.warned} warning${c.warned === 1 ? '' : 's'}${c.inconclusive ? `, ${c.inconclusive} inconclusive` : ''} · ${c.expectations.map((e) => `\`${e.name}\``).join(', ')}`, ''];
+  const out = [head, '', `${c.passed} passed, ${c.failed} failed, ${c.warned} warning${c.warned === 1 ? '' : 's'}${c.inconclusive ? `, ${c.inconclusive} inconclusive` : ''} · ${c.expectations.map((e) => code(e.name)).join(', ')}`, ''];
   out.push('| | requirement | expectation | evidence |', '|---|---|---|---|');
   for (const v of c.verdicts) {
     const mark = v.status === 'pass' ? '✅' : v.status === 'inconclusive' ? '❔' : v.severity === 'error' ? '❌' : '⚠️';
     const why = v.status === 'fail' && v.why ? `<br>_needed because: ${cell(v.why)}_` : '';
-    out.push(`| ${mark} | \`${cell(v.label)}\` | ${cell(v.expectation)} | ${v.reasons.map(cell).join('<br>')}${why} |`);
+    out.push(`| ${mark} | ${code(v.label)} | ${cell(v.expectation)} | ${v.reasons.map(cell).join('<br>')}${why} |`);
   }
   out.push('');
   return out;

@@ -20,6 +20,12 @@ export interface OutcomeTextOptions {
   color: boolean;
   /** whether text output includes the report itself (a run does; `check` shows only the verdicts) */
   withReport: boolean;
+  /** text: every fact, technical ones included */
+  verbose?: boolean;
+  /** text: shorten long lists and lines (a terminal); default off, so files and pipes get everything */
+  truncate?: boolean;
+  /** nfd: the refresh interval and whether measurements are labelled */
+  nfd?: import('./nfd.js').NfdOptions;
 }
 
 /** Renders an outcome in a format: the one switch behind `--format` and the library's `render()`. */
@@ -34,7 +40,7 @@ export async function renderOutcome(o: Outcome, format: Format, opts: OutcomeTex
     case 'github':
       return (await import('./github.js')).renderGithub(o);
     case 'nfd':
-      return (await import('./nfd.js')).renderNfd(o);
+      return (await import('./nfd.js')).renderNfd(o, opts.nfd);
     case 'prometheus':
       return (await import('./prometheus.js')).renderPrometheus(o);
     case 'text': {
@@ -42,9 +48,12 @@ export async function renderOutcome(o: Outcome, format: Format, opts: OutcomeTex
       const parts: string[] = [];
       // Inconclusive verdicts gate like warnings (not strict), so the report's banner counts them as such.
       const tally = o.check && { passed: o.check.passed, failed: o.check.failed, warnings: o.check.warned + o.check.inconclusive };
-      if (o.report && opts.withReport) parts.push(t.renderText(o.report, { color: opts.color, ...(tally ? { tally } : {}) }));
-      if (o.check) parts.push(t.renderVerdictsText(o.check, { color: opts.color }));
-      if (o.diff) parts.push(t.renderDiffText(o.diff, { color: opts.color }));
+      const verdicts = o.check ? [t.renderVerdictsText(o.check, { color: opts.color })] : [];
+      const diff = o.diff ? [t.renderDiffText(o.diff, { color: opts.color })] : [];
+      if (o.report && opts.withReport) {
+        // the report leads with what failed, then the details, the full verdicts and the diff, then what to do next
+        parts.push(t.renderText(o.report, { color: opts.color, verbose: opts.verbose, truncate: opts.truncate, tail: [...verdicts, ...diff], ...(o.check ? { check: o.check } : {}), ...(tally ? { tally } : {}) }));
+      } else parts.push(...verdicts, ...diff);
       return parts.join('\n');
     }
   }

@@ -4,14 +4,16 @@
  * Gauges only; "could not tell" is an absent sample, never 0.
  */
 import type { Outcome } from './outcome.js';
+import { requirementIds } from '../expect/section.js';
 
 /** Escapes a label value (backslash, double quote, newline). */
 export function labelEscape(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
+/** A sample value without float noise (0.10640000000000001 → 0.1064): 12 significant digits, more than any measurement carries. */
 function num(n: number): string {
-  return Number.isFinite(n) ? String(n) : n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN';
+  return Number.isFinite(n) ? String(Number(n.toPrecision(12))) : n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN';
 }
 
 class Families {
@@ -63,15 +65,21 @@ export function renderPrometheus(o: Outcome): string {
     for (const x of r.findings) f.add('hwprobe_finding', 'A finding of this run (always 1).', { code: x.code, severity: x.severity, capability: x.capability ?? '' }, 1);
   }
   if (o.check) {
-    for (const v of o.check.verdicts) {
-      f.add('hwprobe_expectation_passed', 'Whether the requirement held (1) or failed (0).', { expectation: v.expectation, requirement: v.label, severity: v.severity }, v.status === 'pass' ? 1 : 0);
-      f.add('hwprobe_expectation_inconclusive', 'Whether the measurement was too noisy to decide the requirement (1; it fails only when strict) or not (0).', { expectation: v.expectation, requirement: v.label, severity: v.severity }, v.status === 'inconclusive' ? 1 : 0);
-    }
+    // Labels carry the stable requirement id, never the threshold: changing `min` must not start a new series.
+    const ids = requirementIds(o.check.verdicts);
+    o.check.verdicts.forEach((v, i) => {
+      const labels = { expectation: v.expectation, requirement: ids[i], severity: v.severity };
+      f.add('hwprobe_expectation_passed', 'Whether the requirement held (1) or not (0).', labels, v.status === 'pass' ? 1 : 0);
+      f.add('hwprobe_expectation_inconclusive', 'Whether the measurement was too noisy to decide the requirement (1; it fails only when strict) or not (0).', labels, v.status === 'inconclusive' ? 1 : 0);
+      for (const b of v.bounds ?? []) {
+        f.add('hwprobe_expectation_threshold', 'The bound a requirement sets, in the base unit named by the unit label.', { ...labels, bound: b.name, unit: b.unit }, b.value);
+      }
+    });
     f.add('hwprobe_expectations_failed', 'Failed error-severity requirements (non-zero fails the gate).', {}, o.check.failed);
     f.add('hwprobe_expectations_inconclusive', 'Inconclusive requirements that did not fail the gate (not strict).', {}, o.check.inconclusive);
   }
   if (o.diff) {
-    f.add('hwprobe_baseline_capabilities_lost', 'Capabilities no longer advertised than in the baseline.', {}, o.diff.lost);
+    f.add('hwprobe_baseline_capabilities_lost', 'Capabilities advertised in the baseline and no longer advertised.', {}, o.diff.lost);
     f.add('hwprobe_baseline_capabilities_degraded', 'Capabilities still advertised but no longer usable or effective.', {}, o.diff.degraded);
     f.add('hwprobe_baseline_metrics_regressed', 'Metrics slower than the baseline beyond the tolerance.', {}, o.diff.regressed);
     f.add('hwprobe_baseline_metrics_noisy', 'Metrics whose change is within the noise of the two measurements (noisy, not compared).', {}, o.diff.noisy);

@@ -3,6 +3,7 @@ import React from 'react';
 import { render } from 'ink';
 import type { Readable, Writable } from 'node:stream';
 import { App, type TuiRun } from './app.js';
+import { setColor } from './components.js';
 
 /** Streams the TUI draws on. stdin must be a TTY (raw mode for keys). */
 export interface TuiIo {
@@ -11,8 +12,9 @@ export interface TuiIo {
   stderr: Writable;
 }
 
-/** Shows the run live, then the final view until the user quits; resolves to the exit code. */
-export async function runTui(run: TuiRun, io: TuiIo): Promise<number> {
+/** Shows the run live, then the final view until the user quits; resolves to the exit code. `color` false: NO_COLOR. */
+export async function runTui(run: TuiRun, io: TuiIo, opts: { color?: boolean } = {}): Promise<number> {
+  setColor(opts.color ?? true);
   let code = 0;
   let instance: ReturnType<typeof render> | undefined;
   const done = (c: number) => {

@@ -7,6 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { schemas } from '../../src/index.js';
 import type {
+  ExpectationsSection,
+  RequirementVerdict,
   CalibrationLevel,
   Capability,
   CapabilityExpectation,
@@ -48,8 +50,36 @@ const PAIRS: Pair[] = [
     name: 'Report',
     schema: 'report',
     at: '',
-    keys: { schemaVersion: true, tool: true, createdAt: true, complete: true, options: true, host: true, runtime: true, probes: true, capabilities: true, metrics: true, findings: true, timings: true, contention: true } satisfies Keys<Report>,
+    keys: { schemaVersion: true, tool: true, createdAt: true, complete: true, options: true, host: true, runtime: true, probes: true, capabilities: true, metrics: true, findings: true, timings: true, contention: true, expectations: true } satisfies Keys<Report>,
     required: { schemaVersion: true, tool: true, createdAt: true, complete: true, options: true, host: true, runtime: true, probes: true, capabilities: true, metrics: true, findings: true } satisfies Req<Report>,
+  },
+  {
+    name: 'Report.expectations',
+    schema: 'report',
+    at: '/properties/expectations',
+    keys: { ok: true, passed: true, failed: true, warned: true, inconclusive: true, sets: true, requirements: true } satisfies Keys<ExpectationsSection>,
+    required: { ok: true, passed: true, failed: true, warned: true, sets: true, requirements: true } satisfies Req<ExpectationsSection>,
+  },
+  {
+    name: 'Report.expectations.sets[]',
+    schema: 'report',
+    at: '/properties/expectations/properties/sets/items',
+    keys: { name: true, source: true } satisfies Keys<ExpectationsSection['sets'][number]>,
+    required: { name: true, source: true } satisfies Req<ExpectationsSection['sets'][number]>,
+  },
+  {
+    name: 'RequirementVerdict',
+    schema: 'report',
+    at: '/$defs/requirementVerdict',
+    keys: { id: true, expectation: true, kind: true, subject: true, label: true, severity: true, status: true, reasons: true, why: true, origin: true } satisfies Keys<RequirementVerdict>,
+    required: { id: true, expectation: true, kind: true, subject: true, label: true, severity: true, status: true, reasons: true, origin: true } satisfies Req<RequirementVerdict>,
+  },
+  {
+    name: 'RequirementVerdict.origin',
+    schema: 'report',
+    at: '/$defs/requirementVerdict/properties/origin',
+    keys: { source: true, path: true, line: true } satisfies Keys<RequirementVerdict['origin']>,
+    required: { source: true, path: true } satisfies Req<RequirementVerdict['origin']>,
   },
   { name: 'Report.tool', schema: 'report', at: '/properties/tool', keys: { name: true, version: true } satisfies Keys<Report['tool']>, required: { name: true, version: true } satisfies Req<Report['tool']> },
   {
@@ -84,7 +114,7 @@ const PAIRS: Pair[] = [
     name: 'ProbeReport',
     schema: 'report',
     at: '/$defs/probe',
-    keys: { status: true, durationMs: true, facts: true, evidence: true, error: true } satisfies Keys<ProbeReport>,
+    keys: { status: true, durationMs: true, calibrationMs: true, facts: true, evidence: true, error: true } satisfies Keys<ProbeReport>,
     required: { status: true, durationMs: true, facts: true, evidence: true } satisfies Req<ProbeReport>,
   },
   { name: 'Evidence', schema: 'report', at: '/$defs/evidence', keys: { source: true, ok: true, detail: true } satisfies Keys<Evidence>, required: { source: true, ok: true } satisfies Req<Evidence> },

@@ -1,10 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { validate } from '../../src/schemas.js';
+import { PKG_ROOT } from '../../src/paths.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hwprobe-cli-'));
 
@@ -17,7 +19,10 @@ const badInputs: [string, string[], RegExp][] = [
   ['bad format value', ['--format', 'xml'], /format/],
   ['negative timeout', ['--timeout', '-1'], /--timeout: must be a positive number/],
   ['non-numeric timeout', ['--timeout', 'soon'], /--timeout/],
-  ['unknown flag', ['--frobnicate'], /Unknown argument/i],
+  ['unknown flag', ['--frobnicate'], /unknown option --frobnicate/i],
+  ['misspelled flag gets a suggestion', ['--calibrat', 'off'], /unknown option --calibrat; did you mean --calibrate\?/],
+  ['misspelled flags, each with its suggestion', ['--probs', 'cpu', '--jsn'], /--probs; did you mean --probes\?\nunknown option --jsn; did you mean --json\?/],
+  ['nfd refresh not a duration', ['--replay', join(dir, 'missing.json'), '--nfd-refresh', '1y'], /.+/],
   ['unwritable --out', ['--out', join(dir, 'no-such-dir', 'r.json')], /r\.json: cannot write: no such directory/],
   ['validate: not JSON', ['validate', join(dir, 'corrupt.json')], /corrupt\.json: not valid JSON at line 2 column/],
   ['validate: unknown document', ['validate', join(dir, 'other.json')], /other\.json: neither a report/],
@@ -48,6 +53,81 @@ test('replay file failing its schema: exit 2 naming the path within it', async (
   assert.match(r.stderr, /bad-capture\.json: not a valid capture/);
   assert.match(r.stderr, /\/info\/platform: must be string/);
   assert.match(r.stderr, /\/files: is required/);
+});
+
+test('--help: probe ids for --probes, profiles for --expect, examples never split mid-token at 100 columns', async () => {
+  const { PROBE_IDS } = await import('../../probes/index.js');
+  const h = await cli(['--help']);
+  const flat = h.stdout.replace(/\s+/g, ' ');
+  assert.ok(flat.includes(`: ${PROBE_IDS.join(', ')})`), 'probe ids listed');
+  assert.match(flat, /profiles: [^)]*x86-64-v3/);
+  const ex = h.stdout.slice(h.stdout.indexOf('Examples:'));
+  for (const line of ex.split('\n')) assert.ok(line.length <= 100, `wider than 100: ${line}`);
+  // every example command is whole on its own line
+  for (const cmd of ['hwprobe --probes cpu,environment --out report.json --format json', 'hwprobe --format nfd --out /etc/kubernetes/node-feature-discovery/features.d/hwprobe']) {
+    assert.ok(ex.includes(`  ${cmd}\n`), cmd);
+  }
+});
+
+test('completion: flag values (probe ids, formats, profiles), and the script calls this hwprobe by path', async () => {
+  const c = async (...words: string[]) => (await cli(['--get-yargs-completions', 'hwprobe', ...words])).stdout.trim().split('\n');
+  assert.ok((await c('--probes', '')).includes('cpu'));
+  assert.ok((await c('--probes', 'cpu,')).includes('cpu,crypto'));
+  assert.not.ok((await c('--probes', 'cpu,')).includes('cpu,cpu'));
+  assert.equal(await c('--format', ''), ['text', 'json', 'markdown', 'junit', 'github', 'nfd', 'prometheus']);
+  const expect = await c('--expect', '');
+  assert.ok(expect.includes('x86-64-v3') && expect.includes('__files__'));
+  assert.ok((await c('--cal')).includes('--calibrate'));
+  assert.ok((await c('')).includes('capture'));
+  const script = (await cli(['completion'])).stdout;
+  assert.ok(script.includes(`'${process.execPath}'`), 'absolute node path');
+  assert.match(script, /complete -o default -F _hwprobe_completions hwprobe/);
+  const built = join(PKG_ROOT, 'dist', 'src', 'cli.js');
+  if (spawnSync('bash', ['--version']).status !== 0 || !existsSync(built)) return console.log('  note: bash or dist/ missing; the sourced-script check is skipped');
+  // The real consumer: bash sources the script (pointing at the built CLI, as after an install) and completes --format ju.
+  const { completionScript } = await import('../../src/completion.js');
+  const sh = `${completionScript(process.execPath, built)}\nCOMP_WORDS=(hwprobe --format ju); COMP_CWORD=2; _hwprobe_completions; printf '%s\\n' "\${COMPREPLY[@]}"`;
+  const r = spawnSync('bash', ['-c', sh], { encoding: 'utf8', cwd: dir });
+  assert.is(r.stdout.trim(), 'junit', r.stderr);
+});
+
+test('a piped run: progress lines on stderr (not stdout), --quiet turns them off', async () => {
+  const r = await cli(['--calibrate', 'off', '--probes', 'cpu,environment', '--json']);
+  assert.is(r.code, 0, r.stderr);
+  JSON.parse(r.stdout);
+  assert.match(r.stderr, /^hwprobe: starting · calibration off .*\nhwprobe: probing cpu, environment · ETA \d/);
+  assert.match(r.stderr, /^hwprobe: +\d[\d.]* (ms|s) +100% done$/m);
+  const q = await cli(['--calibrate', 'off', '--probes', 'cpu,environment', '--json', '--quiet']);
+  assert.is(q.stderr, '');
+});
+
+test('run --expect --json: the verdicts are in the report, with status, reasons, origin file and line', async () => {
+  const f = join(dir, 'needs.yaml');
+  writeFileSync(f, 'require:\n  - capability: cpu.simd.sse2\n  - metric: crypto.aes-128-gcm\n    min: 1 GB/s\n    severity: warning\n');
+  const r = await cli(['--calibrate', 'off', '--probes', 'cpu,crypto', '--json', '--quiet', '--expect', f]);
+  const report = JSON.parse(r.stdout);
+  const { validate } = await import('../../src/schemas.js');
+  assert.equal(validate('report', report), []);
+  const e = report.expectations;
+  assert.is(e.requirements.length, 2);
+  const [sse2, aes] = e.requirements;
+  assert.is(sse2.id, 'needs:cpu.simd.sse2:usable');
+  assert.equal(sse2.origin, { source: f, path: '/require/0', line: 2 });
+  assert.is(aes.id, 'needs:crypto.aes-128-gcm:min');
+  assert.is(aes.status, 'fail');
+  assert.ok(aes.reasons.length > 0);
+  assert.is(e.warned, 1);
+  assert.is(e.ok, r.code === 0);
+});
+
+test('a bound in the wrong dimension is an input error at load time: exit 2 with file, path and line', async () => {
+  const f = join(dir, 'units.yaml');
+  writeFileSync(f, 'require:\n  - metric: crypto.aes-128-gcm\n    min: 1 GB\n');
+  const v = await cli(['validate', f]);
+  assert.is(v.code, 2);
+  assert.match(v.stderr, /units\.yaml: \/require\/0\/min \(line 3\): "1 GB" is in B, but crypto\.aes-128-gcm is measured in B\/s/);
+  writeFileSync(f, 'require:\n  - metric: crypto.aes-128-gcm\n    min: 500 MB/s\n');
+  assert.is((await cli(['validate', f])).code, 0);
 });
 
 test('--help lists every command with examples; --version prints the version', async () => {

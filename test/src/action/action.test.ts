@@ -305,7 +305,7 @@ test('without HWPROBE_PACKAGE_DIR the step installs the package named by `versio
       assert.is(r.code, 0, r.log);
       assert.match(r.log, /::group::install /);
       assert.ok(existsSync(join(r.dir, 'hwprobe/tool/node_modules/hwprobe/dist/src/cli.js')));
-      assert.match(readFileSync(r.outputs.output, 'utf8'), /^hwprobe\.cpu\./m, 'an NFD feature file');
+      assert.match(readFileSync(r.outputs.output, 'utf8'), /^feature\.node\.kubernetes\.io\/hwprobe-cpu\./m, 'an NFD feature file');
     } finally {
       rmSync(r.dir, { recursive: true, force: true });
     }

@@ -122,7 +122,8 @@ test('CLI: inconclusive exits 0 and is reported; --strict and a strict file exit
   assert.match(junit.stdout, /<skipped message="inconclusive \(does not fail the gate unless strict\)/);
   assert.not.match(junit.stdout, /<failure/);
   const prom = await cli(['check', file, '--expect', needs, '--format', 'prometheus'], env);
-  assert.match(prom.stdout, /hwprobe_expectation_inconclusive\{[^}]*requirement="crypto\.aes effective"[^}]*\} 1/);
+  // the requirement label is the stable id (ux: thresholds and wording never start a new series)
+  assert.match(prom.stdout, /hwprobe_expectation_inconclusive\{[^}]*requirement="needs:crypto\.aes:effective"[^}]*\} 1/);
   assert.match(prom.stdout, /hwprobe_expectation_passed\{[^}]*\} 0/);
 });
 

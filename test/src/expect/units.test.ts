@@ -1,6 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseQuantity, parseUnit, lowerIsBetter, fmtNum } from '../../../src/expect/units.js';
+import { parseQuantity, parseUnit, lowerIsBetter, fmtNum, metricBase } from '../../../src/expect/units.js';
+import { runProbes } from '../../../src/runner.js';
+import { NodeHost } from '../../../src/host/node-host.js';
+import { PROBES } from '../../../probes/index.js';
 
 // Hand-written unit strings: the parser's edge cases (decimal vs binary prefixes, spacing, times).
 const good: [string | number, number, string | null][] = [
@@ -43,6 +46,29 @@ test('times are lower-is-better, rates higher-is-better', () => {
 
 test('fmtNum keeps three significant digits', () => {
   assert.equal([0.3333, 5.678, 123.456, 4].map(fmtNum), ['0.33', '5.68', '123.5', '4']);
+});
+
+test('metric dimensions: the table agrees with the units a real cpu calibration reports', async () => {
+  // Real kernels on this machine (quick level); asserts units only, never a speed.
+  const run = await runProbes(new NodeHost({ env: process.env }), PROBES.filter((p) => p.id === 'cpu'), { calibrate: 'quick', timeoutMs: 10_000 });
+  const metrics = Object.entries(run.metrics);
+  assert.ok(metrics.length > 0, 'the cpu calibration produced metrics');
+  for (const [id, m] of metrics) {
+    const u = m.unit === '×' ? 'x' : parseUnit(m.unit)?.base;
+    assert.is(metricBase(id), u, `${id} in ${m.unit}`);
+  }
+});
+
+test('metric dimensions of the other families (hand-written ids in the families\' id shapes)', () => {
+  const rows: [string, string | undefined][] = [
+    ['crypto.aes-128-gcm', 'B/s'],
+    ['ml.tfjs.matmul.wasm', 'FLOP/s'],
+    ['gpu.opencl.llvmpipe.fma-f32', 'FLOP/s'],
+    ['gpu.cuda.0.bandwidth', 'B/s'],
+    ['frameworks.numpy.matmul-f64', 'FLOP/s'],
+    ['something.else', undefined],
+  ];
+  for (const [id, base] of rows) assert.is(metricBase(id), base, id);
 });
 
 test.run();
