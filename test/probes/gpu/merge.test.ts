@@ -165,8 +165,9 @@ test('software devices never count as GPUs: PoCL â†’ software.opencl, llvmpipe â
   const run = await runProbes(host, [gpuProbe], { calibrate: 'off', timeoutMs: 5000 });
   const report = buildReport(host, run, { probes: ['gpu'], calibrate: 'off', redact: true });
   const labels = renderNfd({ report } as Parameters<typeof renderNfd>[0]);
-  assert.not.match(labels, /^hwprobe\.gpu\./m);
-  assert.match(labels, /^hwprobe\.software\.opencl=/m);
+  // labels are fully qualified (ux, issue 16): feature.node.kubernetes.io/hwprobe-<id>
+  assert.not.match(labels, /^feature\.node\.kubernetes\.io\/hwprobe-gpu\./m);
+  assert.match(labels, /^feature\.node\.kubernetes\.io\/hwprobe-software\.opencl=/m);
 });
 
 test.run();
