@@ -316,6 +316,16 @@ export function SectionLine({ section, selected, expanded }: { readonly section:
   const use = s.capabilities.filter((c) => c.usable).length;
   const eff = s.capabilities.filter((c) => c.effective).length;
   const worst = s.findings.some((f) => f.severity === 'error') ? 'red' : s.findings.some((f) => f.severity === 'warning') ? 'yellow' : undefined;
+  if (s.id === 'other findings') {
+    // findings no probe section claimed: no status or duration of their own
+    return (
+      <Text inverse={selected} wrap="truncate">
+        {selected ? (expanded ? '▾ ' : '▸ ') : '  '}
+        <Text bold>{s.id}</Text>
+        <Text color={paint(worst)}>{`  ${s.findings.length} finding${s.findings.length === 1 ? '' : 's'}`}</Text>
+      </Text>
+    );
+  }
   return (
     <Text inverse={selected} wrap="truncate">
       {selected ? (expanded ? '▾ ' : '▸ ') : '  '}
