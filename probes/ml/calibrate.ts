@@ -298,7 +298,7 @@ export async function calibrateMl(ctx: ProbeContext, d: Detection): Promise<Cali
         else if (!m) res.metrics[mid] = skipped('GFLOP/s', ctx.signal.aborted ? 'interrupted before it finished' : 'not measured before the deadline');
         else {
           try {
-            const f = await workers[id]!.child.ask({ op: 'finish', kernel: k }, 10_000);
+            const f = await workers[id]!.child.ask({ op: 'finish', kernel: k }, Math.max(500, hardDeadline - performance.now()));
             if (typeof f.check === 'string') res.metrics[mid] = { status: 'wrong', unit: 'GFLOP/s', reason: f.check };
             else res.metrics[mid] = m;
             if (f.digest && typeof f.digest === 'object') res.digests[k] = f.digest as WorkerMessage['digests'][KernelName];
