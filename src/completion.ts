@@ -6,16 +6,16 @@
 import { FORMATS } from './render/outcome.js';
 
 const COMMANDS = ['run', 'capture', 'check', 'diff', 'profiles', 'schema', 'validate', 'completion'];
-const COMMON = ['--probes', '--timeout', '--redact', '--no-redact', '--quiet', '--verbose', '--help'];
+const COMMON = ['--probes', '--timeout', '--redact', '--no-redact', '--quiet', '--verbose', '--help', '--version'];
 const OUTPUT = ['--format', '--json', '--out', '--nfd-refresh', '--nfd-metrics'];
 const FLAGS: Record<string, string[]> = {
-  run: [...COMMON, ...OUTPUT, '--calibrate', '--replay', '--tui', '--no-tui', '--expect', '--baseline', '--tolerance'],
+  run: [...COMMON, ...OUTPUT, '--calibrate', '--replay', '--tui', '--no-tui', '--expect', '--strict', '--baseline', '--tolerance', '--timings'],
   capture: [...COMMON, '--out', '--description'],
-  check: [...OUTPUT, '--expect', '--help'],
-  diff: [...OUTPUT, '--tolerance', '--help'],
-  schema: ['--help'],
-  validate: ['--help'],
-  profiles: ['--help'],
+  check: [...OUTPUT, '--expect', '--strict', '--help', '--version'],
+  diff: [...OUTPUT, '--tolerance', '--help', '--version'],
+  schema: ['--help', '--version'],
+  validate: ['--help', '--version'],
+  profiles: ['--help', '--version'],
   completion: [],
 };
 /** Every long flag of every command (for "did you mean"). */

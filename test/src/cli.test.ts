@@ -79,6 +79,12 @@ test('completion: flag values (probe ids, formats, profiles), and the script cal
   assert.ok(expect.includes('x86-64-v3') && expect.includes('__files__'));
   assert.ok((await c('--cal')).includes('--calibrate'));
   assert.ok((await c('')).includes('capture'));
+  // every flag a command's --help lists is completed for that command (and so is known to "did you mean")
+  for (const cmd of ['run', 'capture', 'check', 'diff']) {
+    const flags = [...(await cli([cmd, '--help'])).stdout.matchAll(/^\s+(?:-\w, )?(--[a-z][a-z-]*)/gm)].map((m) => m[1]);
+    const offered = await c(...(cmd === 'run' ? [] : [cmd]), '--');
+    for (const f of flags) assert.ok(offered.includes(f), `${cmd} ${f} is completed`);
+  }
   const script = (await cli(['completion'])).stdout;
   assert.ok(script.includes(`'${process.execPath}'`), 'absolute node path');
   assert.match(script, /complete -o default -F _hwprobe_completions hwprobe/);
