@@ -129,6 +129,7 @@ export type CapabilityId =
   | 'ml.jax.gpu'
   | `ml.numpy.simd.${string}`
   | `ml.onnxruntime.${string}`
+  | 'ml.project.tfjs.tensorflow'
   | 'ml.tf.gpu'
   | 'ml.tfjs.cpu'
   | 'ml.tfjs.tensorflow'
@@ -233,6 +234,7 @@ export type FindingCode =
   | 'GPU_TOOL_FAILED'
   | 'GPU_VGPU'
   | 'GPU_WORKER_FAILED'
+  | 'ML_PROJECT_TFJS_NATIVE_MISSING'
   | 'ML_TFJS_NATIVE_BROKEN'
   | 'ML_TFJS_NATIVE_MISSING'
   | 'ML_TFJS_PEER_MISMATCH'

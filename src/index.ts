@@ -148,6 +148,8 @@ export interface ProbeOptions {
   host?: HostOption;
   /** The environment a live host reads (through hwprobe's allowlist); default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** A project directory whose tfjs install the ml probe judges, loading its native addon; default none (the current directory's is only read, never loaded). */
+  project?: string;
   /** Replace hostname, serial numbers, UUIDs and MAC addresses; default `true`. */
   redact?: boolean;
   /** Called for each probe start and end and as calibration kernels progress. It must not throw (it is ignored if it does). */
@@ -209,7 +211,8 @@ export async function probe(options: ProbeOptions = {}): Promise<Report> {
 
   const { runProbes } = await import('./runner.js');
   const { buildReport, assertValidReport } = await import('./report.js');
-  const run = await runProbes(host, selected, { calibrate, timeoutMs, signal: options.signal, onProgress: options.onProgress });
+  const project = options.project === undefined ? undefined : (await import('node:path')).resolve(options.project);
+  const run = await runProbes(host, selected, { calibrate, timeoutMs, signal: options.signal, onProgress: options.onProgress, ...(project ? { project } : {}) });
   const report = buildReport(host, run, { probes: selected.map((p) => p.id), calibrate, redact: options.redact ?? true });
   assertValidReport(report);
   return report;

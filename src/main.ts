@@ -48,6 +48,7 @@ interface RunArgs extends CommonArgs {
   tolerance: number;
   timings?: boolean;
   strict: boolean;
+  project?: string;
 }
 
 /** Options shared by the commands that judge or compare: run, check, diff. */
@@ -140,7 +141,8 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   if (printer) listeners.add(printer.listen);
 
   const outcome = (async () => {
-    const run = await runProbes(host, probes, { calibrate, timeoutMs: ms, signal, timings, onProgress: (ev) => (seen.push(ev), listeners.forEach((l) => l(ev))) });
+    const project = args.project === undefined ? undefined : (await import('node:path')).resolve(args.project);
+    const run = await runProbes(host, probes, { calibrate, timeoutMs: ms, signal, timings, project, onProgress: (ev) => (seen.push(ev), listeners.forEach((l) => l(ev))) });
     const report = buildReport(host, run, { probes: probes.map((p) => p.id), calibrate, redact: args.redact });
     assertValidReport(report);
     const check = sets ? (await import('./expect/evaluate.js')).evaluate(report, sets, { strict: args.strict }) : undefined;
@@ -426,6 +428,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           .option('baseline', { type: 'string', requiresArg: true, describe: 'compare with a saved REPORT.json; exit 1 when something was lost or got slower' })
           .option('tolerance', { type: 'number', default: 0.25, describe: 'with --baseline: slow-down that counts as a regression (0.25 = 25%)' })
           .option('timings', { type: 'boolean', describe: 'add the cost of each source (wall, CPU, child process or not) to the report as `timings`' })
+          .option('project', { type: 'string', requiresArg: true, describe: "judge the tfjs install of project DIR and load its native addon (without it, the current directory's is only read)" })
           .epilog(examples([['hwprobe', 'probe this machine, print a readable report'], ['hwprobe --json --calibrate off', 'detection only, JSON on stdout'], ['hwprobe --probes cpu,environment --out report.json --format json', 'two probes, report to a file'], ['hwprobe --replay fixtures/captures/x.json', 'report on a captured machine'], ['hwprobe --expect x86-64-v3 --expect needs.yaml --format github', 'CI gate with annotations'], ['hwprobe --calibrate quick --baseline last.json', 'what got lost or slower since last.json'], ['hwprobe --format nfd --out /etc/kubernetes/node-feature-discovery/features.d/hwprobe', 'node labels through NFD']])),
       (a) => {
         pending = runCommand(a as unknown as RunArgs, io);

@@ -14,6 +14,8 @@ export interface RunOptions {
   onProgress?: (ev: ProgressEvent) => void;
   /** The log the host writes each source's cost into (`--timings`); the runner names the probe that asked. */
   timings?: SourceLog;
+  /** A project directory the user named (--project): probes may load its code. Never the cwd by default. */
+  project?: string;
 }
 
 /** What the runner hands to the report builder. */
@@ -87,7 +89,7 @@ export async function runProbes(host: Host, probes: readonly Probe[], opts: RunO
     const t0 = performance.now();
     const ctl = new AbortController();
     const peer = async (id: string) => (id === probe.id ? undefined : (await pending.get(id), peers[id]));
-    const ctx = { signal: ctl.signal, calibrate: opts.calibrate, peers, peer, progress: emit };
+    const ctx = { signal: ctl.signal, calibrate: opts.calibrate, peers, peer, progress: emit, ...(opts.project ? { project: opts.project } : {}) };
     let report: ProbeReport;
     const timeoutMs = Math.max(opts.timeoutMs, probe.minTimeoutMs ?? 0);
     try {

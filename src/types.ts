@@ -133,6 +133,8 @@ export interface ProbeContext {
    * probe can start its own work first and read a peer's result at the end. Absent outside the runner.
    */
   peer?(id: string): Promise<Detection | undefined>;
+  /** A project directory the user named explicitly (`--project DIR`, option `project`): a probe may load and run code from it. Absent by default: nothing is loaded from the cwd. */
+  project?: string;
   progress(ev: ProgressEvent): void;
   /** Calibration only: the contention measured so far in this run (absent outside the runner). */
   contention?(): Contention;

@@ -30,6 +30,25 @@ export interface NativeFacts {
   reason: string | null;
 }
 
+/**
+ * The tfjs install of the user's project: by default the current directory, read only (package.json
+ * files, the addon and libtensorflow files); its addon is loaded only when the project was named
+ * explicitly (`--project DIR`, library option `project`). Paths stay out of the report.
+ */
+export interface ProjectFacts {
+  /** `cwd` (read only) or `option` (named by the user: its addon is loaded) */
+  source: 'cwd' | 'option';
+  /** whether the project directory has a package.json */
+  packageJson: boolean;
+  name: string | null;
+  /** the @tensorflow/* ranges its package.json declares (dependencies, dev, optional, peer) */
+  declared: Record<string, string>;
+  packages: PackageVersions;
+  native: NativeFacts;
+  /** true when the project resolves to the very tfjs-core hwprobe itself uses (e.g. hwprobe installed in it) */
+  sameAsHwprobe: boolean;
+}
+
 /** The probe's facts. */
 export interface MlFacts {
   packages: PackageVersions;
@@ -39,6 +58,8 @@ export interface MlFacts {
   /** the @tensorflow/tfjs-core range each installed backend package declares as its peer */
   peerRanges: Record<string, string>;
   native: NativeFacts;
+  /** the project in the current directory (or named with --project); absent when unknown (a capture without it) */
+  project?: ProjectFacts;
 }
 
 /** Files that are libtensorflow on Linux (libtensorflow.so.2…), macOS (.dylib) or Windows (tensorflow.dll). */
@@ -73,9 +94,9 @@ export async function findPackages(host: Host, searchPaths: readonly string[]): 
 }
 
 /** The addon and libtensorflow of an installed tfjs-node, and the load attempt. */
-async function inspectNative(host: Host, pkg: InstalledPackage | undefined, ev: Evidence[]): Promise<NativeFacts> {
+async function inspectNative(host: Host, pkg: InstalledPackage | undefined, ev: Evidence[], where = "hwprobe's node_modules", load = true): Promise<NativeFacts> {
   if (!pkg) {
-    return { installed: false, version: null, addon: null, libtensorflow: [], load: null, reason: `not installed: ${TFJS_PACKAGES.node} is not in hwprobe's node_modules` };
+    return { installed: false, version: null, addon: null, libtensorflow: [], load: null, reason: `not installed: ${TFJS_PACKAGES.node} is not in ${where}` };
   }
   const p = host.info().platform === 'win32' ? win32 : posix;
   const facts: NativeFacts = { installed: true, version: pkg.version, addon: null, libtensorflow: [], load: null, reason: null };
@@ -105,6 +126,8 @@ async function inspectNative(host: Host, pkg: InstalledPackage | undefined, ev: 
     facts.reason = `native addon missing: no lib/napi-v*/${moduleName}.node (its install did not download or build it)`;
     return facts;
   }
+  // A project's addon is code from the user's directory: loaded only when they named it (--project).
+  if (!load) return facts;
   // The exec key holds machine-specific paths; the result is recorded under a stable call key too.
   const addonPath = p.join(pkg.dir, facts.addon);
   const r = await host.call<ExecResult>('ml.tfjs-node.load', () =>
@@ -233,8 +256,73 @@ function unknownDetection(): Detection {
   return { status: 'ok', facts: {}, evidence: [{ source: 'ml.tfjs.search-paths', ok: false, detail: why }], capabilities, findings: [] };
 }
 
-/** Runs the ML detection against a Host; `searchPaths` overrides where packages are looked for (tests). */
-export async function detectMl(host: Host, searchPaths?: readonly string[]): Promise<Detection> {
+/** The project's tfjs: its package.json and node_modules through Host reads; the addon loaded only for a named project. */
+async function inspectProject(host: Host, explicit: string | undefined, own: Partial<Record<PackageKey, InstalledPackage>>, ev: Evidence[]): Promise<ProjectFacts | undefined> {
+  const dir = explicit ?? (await host.call('ml.project.cwd', async () => process.cwd()));
+  if (typeof dir !== 'string') return undefined;
+  const platform = host.info().platform;
+  const p = platform === 'win32' ? win32 : posix;
+  const source = explicit ? 'option' : 'cwd';
+  const text = await host.readFile(p.join(dir, 'package.json'));
+  let json: Record<string, unknown> = {};
+  try {
+    json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    /* not a package.json Node could read either; its packages are still looked for */
+  }
+  const declared: Record<string, string> = {};
+  for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
+    const deps = json[field];
+    if (deps && typeof deps === 'object') for (const [k, v] of Object.entries(deps)) if (k.startsWith('@tensorflow/') && typeof v === 'string') declared[k] = v;
+  }
+  const found = await findPackages(host, nodeModulesPaths(dir, platform));
+  const packages = Object.fromEntries((Object.keys(TFJS_PACKAGES) as PackageKey[]).map((k) => [TFJS_PACKAGES[k], found[k]?.version ?? null])) as PackageVersions;
+  const where = `the project (${source === 'cwd' ? 'current directory' : '--project'})`;
+  ev.push({ source: `project package.json (${source})`, ok: text !== undefined, detail: text === undefined ? 'none' : `${typeof json.name === 'string' ? json.name : 'unnamed'}; declares ${Object.keys(declared).join(', ') || 'no @tensorflow package'}` });
+  const native = await inspectNative(host, found.node, ev, where, source === 'option');
+  if (found.node && source === 'cwd' && native.addon) native.reason = null; // present; not loaded (could not tell)
+  return {
+    source,
+    packageJson: text !== undefined,
+    name: typeof json.name === 'string' ? json.name : null,
+    declared,
+    packages,
+    native,
+    sameAsHwprobe: found.core !== undefined && found.core.dir === own.core?.dir,
+  };
+}
+
+/** Capability and findings about the project's tfjs-node: which install the verdict is about is in its id and evidence. */
+function deriveProject(pf: ProjectFacts): { capabilities: Record<string, Capability>; findings: Finding[] } {
+  const n = pf.native;
+  const findings: Finding[] = [];
+  const declaredNode = TFJS_PACKAGES.node in pf.declared;
+  if (!n.installed && !declaredNode) return { capabilities: {}, findings };
+  const where = pf.source === 'cwd' ? 'the project in the current directory' : 'the project named with --project';
+  const ev = [`install: ${where}`, n.installed ? `${TFJS_PACKAGES.node} ${n.version}` : `${TFJS_PACKAGES.node} declared (${pf.declared[TFJS_PACKAGES.node]}) but not installed`];
+  if (n.addon) ev.push(`addon ${n.addon}`);
+  ev.push(...n.libtensorflow.map((l) => `libtensorflow ${l}`));
+  let usable: boolean | null;
+  let notes: string | undefined;
+  if (!n.installed || !n.addon) {
+    usable = false;
+    notes = n.reason ?? undefined;
+    findings.push(finding('ML_PROJECT_TFJS_NATIVE_MISSING', { where, version: n.version, reason: n.reason ?? 'not installed' }, ev, 'ml.project.tfjs.tensorflow'));
+  } else if (n.load) {
+    usable = n.load.ok;
+    if (!n.load.ok) {
+      notes = n.reason ?? undefined;
+      findings.push(finding('ML_PROJECT_TFJS_NATIVE_MISSING', { where, version: n.version, reason: n.reason ?? 'failed to load' }, ev, 'ml.project.tfjs.tensorflow'));
+    }
+  } else {
+    usable = n.libtensorflow.length === 0 ? false : null;
+    notes = usable === false ? 'libtensorflow not found next to the addon or in deps/lib' : 'addon and libtensorflow present, not loaded: hwprobe loads code from a project only when named with --project DIR';
+  }
+  return { capabilities: { 'ml.project.tfjs.tensorflow': cap(n.installed, usable, ev, notes) }, findings };
+}
+
+/** Runs the ML detection against a Host; `searchPaths` overrides where packages are looked for (tests); `project` names a project whose addon may be loaded. */
+export async function detectMl(host: Host, searchPaths?: readonly string[], project?: string): Promise<Detection> {
   const evidence: Evidence[] = [];
   const paths = searchPaths ?? (await ownSearchPaths(host));
   if (!paths) return unknownDetection();
@@ -261,7 +349,17 @@ export async function detectMl(host: Host, searchPaths?: readonly string[]): Pro
     const r = found[k]?.json.peerDependencies?.[TFJS_PACKAGES.core];
     if (typeof r === 'string') peerRanges[TFJS_PACKAGES[k]] = r;
   }
-  const facts: MlFacts = { packages, webAssembly, wasmBinaries, peerRanges, native };
+  const projectFacts = await inspectProject(host, project, found, evidence);
+  const facts: MlFacts = { packages, webAssembly, wasmBinaries, peerRanges, native, ...(projectFacts ? { project: projectFacts } : {}) };
   const { capabilities, findings } = derive(facts);
+  // Say which install each verdict is about: ml.tfjs.* are hwprobe's own, ml.project.* the project's.
+  for (const c of Object.values(capabilities)) c.evidence.unshift("install: hwprobe's own (its node_modules)");
+  // A project that resolves to hwprobe's own tfjs (hwprobe's checkout, or a project hwprobe is installed in
+  // with shared packages) gets no second verdict: ml.tfjs.* already judge that install.
+  if (projectFacts && !projectFacts.sameAsHwprobe) {
+    const pr = deriveProject(projectFacts);
+    Object.assign(capabilities, pr.capabilities);
+    findings.push(...pr.findings);
+  }
   return { status: 'ok', facts: { ...facts }, evidence, capabilities, findings };
 }

@@ -23,6 +23,12 @@ export const ML_FINDINGS = {
     message: (a: Args) => `${a.package} ${a.version} wants @tensorflow/tfjs-core ${a.range}, but ${a.core} is installed`,
     hint: 'install matching @tensorflow versions (npm ls @tensorflow/tfjs-core)',
   },
+  ML_PROJECT_TFJS_NATIVE_MISSING: {
+    severity: 'warning',
+    capability: 'ml.project.tfjs.tensorflow',
+    message: (a: Args) => `@tensorflow/tfjs-node ${a.version ?? ''} of ${a.where} is not usable: ${a.reason}`,
+    hint: 'in that project, reinstall it (npm rebuild @tensorflow/tfjs-node) where its install can download libtensorflow',
+  },
   ML_TFJS_SPEEDUP_LOW: {
     severity: 'warning',
     capability: undefined,

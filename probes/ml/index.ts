@@ -8,9 +8,9 @@ export const mlProbe: Probe = {
   id: 'ml',
   title: 'ML',
   vocabulary: mlVocabulary,
-  async detect(host: Host): Promise<Detection> {
+  async detect(host: Host, ctx: ProbeContext): Promise<Detection> {
     // Loaded when it runs: a run without this probe does not load it (issue 17).
-    return (await import('./detect.js')).detectMl(host);
+    return (await import('./detect.js')).detectMl(host, undefined, ctx?.project);
   },
   async calibrate(ctx: ProbeContext, d: Detection): Promise<Calibration> {
     const { calibrateMl } = await import('./calibrate.js');
