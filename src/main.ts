@@ -140,10 +140,17 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   printer?.start(probes.map((p) => p.id));
   if (printer) listeners.add(printer.listen);
 
+  const onProgress = (ev: ProgressEvent) => (seen.push(ev), listeners.forEach((l) => l(ev)));
   const outcome = (async () => {
     const project = args.project === undefined ? undefined : (await import('node:path')).resolve(args.project);
-    const run = await runProbes(host, probes, { calibrate, timeoutMs: ms, signal, timings, project, onProgress: (ev) => (seen.push(ev), listeners.forEach((l) => l(ev))) });
-    const report = buildReport(host, run, { probes: probes.map((p) => p.id), calibrate, redact: args.redact });
+    // Under the TUI a live run measures on a worker thread, away from the rendering (src/run-off-thread.ts).
+    const report =
+      tui && !args.replay
+        ? await (await import('./run-off-thread.js')).runOffThread(
+            { probes: probes.map((p) => p.id), calibrate, timeoutMs: ms, redact: args.redact, timings: !!timings, project, env: { ...io.env } },
+            { signal, onProgress },
+          )
+        : buildReport(host, await runProbes(host, probes, { calibrate, timeoutMs: ms, signal, timings, project, onProgress }), { probes: probes.map((p) => p.id), calibrate, redact: args.redact });
     assertValidReport(report);
     const check = sets ? (await import('./expect/evaluate.js')).evaluate(report, sets, { strict: args.strict }) : undefined;
     if (check) {
