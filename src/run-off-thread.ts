@@ -6,7 +6,6 @@
  * the progress events back; Ctrl-C is forwarded and the report still comes back, marked incomplete.
  */
 import { Worker } from 'node:worker_threads';
-import { siblingWorker } from '../probes/gpu/worker-client.js';
 import type { CalibrationLevel, ProgressEvent, Report } from './types.js';
 
 /** What the worker needs to run the probes: plain data, since a Host cannot cross threads. */
@@ -35,7 +34,7 @@ export const PROGRESS_INTERVAL_MS = 100;
  * bootstrap registers tsx's loader, resolved from this module (never from the cwd), then imports it.
  */
 function startWorker(req: OffThreadRequest): Worker {
-  const url = siblingWorker(import.meta.url, 'run-worker');
+  const url = new URL(`./run-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
   if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: req });
   const api = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
