@@ -58,8 +58,11 @@ function once(args: string[]): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const cpu0 = childrenCpuMs();
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', hook, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'inherit', 'pipe'] });
+    // stderr is kept for a failure only: hwprobe prints progress lines there.
+    const child = spawn(process.execPath, ['--import', hook, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
     let rss = '';
+    let err = '';
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
     let peak: number | null = process.platform === 'linux' ? 0 : null;
     const sampler = setInterval(() => {
       if (peak !== null && child.pid !== undefined) peak = Math.max(peak, treeRss(child.pid));
@@ -70,7 +73,7 @@ function once(args: string[]): Promise<Sample> {
       const ms = performance.now() - t0;
       clearInterval(sampler);
       const cpu1 = childrenCpuMs();
-      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}`));
+      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${err}`));
       else {
         const self = Number(rss);
         resolve({ ms, cpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, rss: self, treeRss: peak === null ? null : Math.max(peak, self) });
@@ -139,11 +142,13 @@ if (baseline) {
 // The sources of a detection run: medians over three `--timings` runs, the ten most expensive by CPU, then wall.
 const timed: RunTimings[] = [];
 for (let i = 0; i < 3; i++) {
-  const out = execFileSync(process.execPath, [cli, '--json', '--calibrate', 'off', '--timings'], { cwd: root, maxBuffer: 64 << 20, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [cli, '--json', '--calibrate', 'off', '--timings'], { cwd: root, maxBuffer: 64 << 20, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   timed.push((JSON.parse(out) as { timings: RunTimings }).timings);
 }
 const bySource = new Map<string, SourceTiming[]>();
-for (const t of timed) for (const s of t.sources) bySource.set(`${s.kind} ${s.source}`, [...(bySource.get(`${s.kind} ${s.source}`) ?? []), s]);
+// A per-run nonce in a command line (frameworks' Python scripts carry one) would keep the runs apart.
+const keyOf = (s: SourceTiming) => `${s.kind} ${s.source.replace(/[0-9a-f]{16,}/g, '…')}`;
+for (const t of timed) for (const s of t.sources) bySource.set(keyOf(s), [...(bySource.get(keyOf(s)) ?? []), s]);
 const rows = [...bySource.values()].map((ss) => {
   const cpus = ss.map((s) => s.cpuMs).filter((c): c is number => c !== null);
   return { s: ss[0], n: ss.length / timed.length, wall: median(ss.map((s) => s.durationMs)), cpu: cpus.length ? median(cpus) : null };
@@ -153,6 +158,6 @@ const tm = (k: (t: RunTimings) => number) => median(timed.map(k)).toFixed(0);
 console.log(`\nsources of one detection run (medians of ${timed.length} --timings runs): start-up ${tm((t) => t.startupMs)} ms (CPU ${tm((t) => t.cpuMs.startup)} ms), run ${tm((t) => t.runMs)} ms; CPU self ${tm((t) => t.cpuMs.self)} ms, children ${tm((t) => t.cpuMs.children)} ms (outside Host ${tm((t) => t.cpuMs.childrenOutsideHost)} ms); ${rows.length} distinct sources`);
 console.log('wall ms'.padStart(8), 'CPU ms'.padStart(7), 'child'.padStart(6), ' ', 'probe'.padEnd(13), 'source');
 for (const r of rows.slice(0, 10)) {
-  const label = `${r.s.kind} ${r.s.source.replace(/\s+/g, ' ')}`.slice(0, 90) + (r.n > 1 ? ` (×${r.n})` : '');
+  const label = keyOf(r.s).replace(/\s+/g, ' ').slice(0, 90) + (r.n > 1 ? ` (×${r.n})` : '');
   console.log(r.wall.toFixed(0).padStart(8), fmt(r.cpu, 7), (r.s.child ? 'yes' : 'no').padStart(6), ' ', (r.s.probe ?? '-').padEnd(13), label);
 }
