@@ -51,6 +51,12 @@ interface RunArgs extends CommonArgs {
   project?: string;
 }
 
+/** A coerce for a FILE flag: an empty value (`--out=`) used to be ignored silently; it is refused. */
+const nonEmpty = (flag: string) => (v: unknown) => {
+  for (const x of Array.isArray(v) ? v : [v]) if (x === '' || x === undefined) throw Object.assign(new InputError(`--${flag}: needs a value`), { usage: true });
+  return v;
+};
+
 /** Options shared by the commands that judge or compare: run, check, diff. */
 interface OutputArgs {
   format?: Format;
@@ -75,8 +81,11 @@ async function selectProbes(list: string | undefined): Promise<Probe[]> {
   return PROBES.filter((p) => names.includes(p.id));
 }
 
+/** Longest --timeout: an hour per probe is already far past any real probe; larger values used to overflow setTimeout to 1 ms. */
+const MAX_TIMEOUT_S = 3600;
+
 function timeoutMs(seconds: number): number {
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new InputError(`--timeout: must be a positive number of seconds, got ${seconds}`);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_S) throw new InputError(`--timeout: must be a number of seconds above 0 and at most ${MAX_TIMEOUT_S}, got ${seconds}`);
   return Math.round(seconds * 1000);
 }
 
@@ -235,13 +244,20 @@ async function render(
   return renderOutcome(o, format, { color, withReport: textReport, ...more });
 }
 
+/** Writes to a stream and waits for it: a failed write (EPIPE, ENOSPC) is an error naming the stream, never a silent truncation. */
+function writeStream(stream: Writable, text: string, name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(text, (e) => (e ? reject(new InputError(`${name}: cannot write: ${(e as NodeJS.ErrnoException).code ?? e.message}`)) : resolve()));
+  });
+}
+
 /** Writes output to --out (atomically) or stdout; Markdown is also appended to $GITHUB_STEP_SUMMARY when set. */
 async function emit(text: string, format: Format, out: string | undefined, io: CliIo): Promise<void> {
   const { writeAtomic } = await import('./json-file.js');
   if (out) {
     await writeAtomic(out, text);
     io.stderr.write(`hwprobe: wrote ${out}\n`);
-  } else io.stdout.write(text);
+  } else await writeStream(io.stdout, text, 'stdout');
   const summary = io.env.GITHUB_STEP_SUMMARY;
   if (format === 'markdown' && summary) {
     const { appendFile } = await import('node:fs/promises');
@@ -395,7 +411,7 @@ function outputOptions<T>(y: Argv<T>) {
   return y
     .option('format', { choices: FORMATS, describe: 'output format' })
     .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
-    .option('out', { type: 'string', describe: 'write to FILE (atomically: a dot-temp file, then rename) instead of stdout' })
+    .option('out', { type: 'string', requiresArg: true, coerce: nonEmpty('out'), describe: 'write to FILE (atomically: a dot-temp file, then rename) instead of stdout' })
     .option('nfd-refresh', { type: 'string', describe: 'with --format nfd: how often the file is rewritten (3600, 30m, 1h); labels expire after two intervals', default: undefined })
     .option('nfd-metrics', { type: 'boolean', describe: 'with --format nfd: also label measurements, as power-of-two buckets' });
 }
@@ -403,10 +419,22 @@ function outputOptions<T>(y: Argv<T>) {
 function commonOptions<T>(y: Argv<T>, help: HelpLists) {
   return y
     .option('probes', { type: 'string', describe: `comma-separated probe ids to run (default: all${help.probes.length ? `: ${help.probes.join(', ')}` : ''})` })
-    .option('timeout', { type: 'number', default: 10, describe: 'deadline per probe, in seconds' })
-    .option('redact', { type: 'boolean', default: true, describe: 'redact hostname, serials, UUIDs, MACs (--no-redact to keep them)' })
+    .option('timeout', { type: 'number', default: 10, requiresArg: true, describe: 'deadline per probe, in seconds (at most 3600)' })
+    .option('redact', { type: 'boolean', default: true, describe: 'redact hostname, serials, UUIDs, MACs (--no-redact to keep them; --redact=VALUE takes only true or false)' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'no progress lines on stderr' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'text output: every fact, including the technical ones (masks, core types, raw lists)' });
+}
+
+/**
+ * `--redact=yes`, `=1`, `=on` used to turn redaction OFF without a word (yargs reads any value but
+ * "true" as false). A boolean flag given a value takes only true or false; anything else is refused.
+ */
+function checkBooleanValues(argv: string[]): void {
+  for (const a of argv) {
+    if (a === '--') break;
+    const m = /^--(no-)?(redact|tui|json)=(.*)$/.exec(a);
+    if (m && m[3] !== 'true' && m[3] !== 'false') throw Object.assign(new InputError(`--${m[1] ?? ''}${m[2]}: takes true or false, got "${m[3]}"`), { usage: true });
+  }
 }
 
 /** Runs the CLI on argv; returns the exit code. Never calls process.exit. */
@@ -427,12 +455,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       'run the probes and print a report (text on a terminal, or --json)',
       (y) =>
         outputOptions(commonOptions(y, help))
-          .option('calibrate', { choices: CALIBRATE, default: 'quick' as CalibrationLevel, describe: 'calibration level' })
-          .option('replay', { type: 'string', describe: 'read the machine from a capture file instead (no calibration)' })
+          .option('calibrate', { choices: CALIBRATE, requiresArg: true, default: 'quick' as CalibrationLevel, describe: 'calibration level' })
+          .option('replay', { type: 'string', requiresArg: true, coerce: nonEmpty('replay'), describe: 'read the machine from a capture file instead (no calibration)' })
           .option('tui', { type: 'boolean', default: true, describe: 'live view on a terminal (--no-tui for plain text)' })
-          .option('expect', { type: 'string', array: true, requiresArg: true, describe: `judge the run against an expectation FILE or built-in PROFILE (repeatable; profiles: ${help.profiles.join(', ') || 'see hwprobe profiles'}); exit 1 when one fails` })
+          .option('expect', { type: 'string', array: true, requiresArg: true, coerce: nonEmpty('expect'), describe: `judge the run against an expectation FILE or built-in PROFILE (repeatable; profiles: ${help.profiles.join(', ') || 'see hwprobe profiles'}); exit 1 when one fails` })
           .option('strict', STRICT_OPTION)
-          .option('baseline', { type: 'string', requiresArg: true, describe: 'compare with a saved REPORT.json; exit 1 when something was lost or got slower' })
+          .option('baseline', { type: 'string', requiresArg: true, coerce: nonEmpty('baseline'), describe: 'compare with a saved REPORT.json; exit 1 when something was lost or got slower' })
           .option('tolerance', { type: 'number', default: 0.25, describe: 'with --baseline: slow-down that counts as a regression (0.25 = 25%)' })
           .option('timings', { type: 'boolean', describe: 'add the cost of each source (wall, CPU, child process or not) to the report as `timings`' })
           .option('project', { type: 'string', requiresArg: true, describe: "judge the tfjs install of project DIR and load its native addon (without it, the current directory's is only read)" })
@@ -446,7 +474,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       'record every file, directory and command the probes read, for replay and bug reports',
       (y) =>
         commonOptions(y, help)
-          .option('out', { type: 'string', demandOption: true, describe: 'capture file to write' })
+          .option('out', { type: 'string', demandOption: true, requiresArg: true, coerce: nonEmpty('out'), describe: 'capture file to write' })
           .option('description', { type: 'string', describe: 'where this capture comes from (stored in it)' })
           .epilog(examples([['hwprobe capture --out my-machine.json', 'record this machine (identifiers redacted)'], ['hwprobe --replay my-machine.json', 'then replay it anywhere']])),
       (a) => {
@@ -459,7 +487,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       (y) =>
         outputOptions(y)
           .positional('report', { type: 'string', demandOption: true, describe: 'a report written with --json' })
-          .option('expect', { type: 'string', array: true, demandOption: true, requiresArg: true, describe: 'expectation FILE or built-in PROFILE (repeatable)' })
+          .option('expect', { type: 'string', array: true, demandOption: true, requiresArg: true, coerce: nonEmpty('expect'), describe: 'expectation FILE or built-in PROFILE (repeatable)' })
           .option('strict', STRICT_OPTION)
           .epilog(examples([['hwprobe check report.json --expect x86-64-v3 --expect needs.json', 'gate a saved report'], ['hwprobe check report.json --expect needs.yaml --format junit --out hwprobe.xml', 'JUnit for the CI test view']])),
       (a) => {
@@ -515,10 +543,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .wrap(Math.min(100, (io.stdout as { columns?: number }).columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err ?? Object.assign(new InputError(msg), { usage: true });
+      // yargs's own validation errors (a flag given no value: YError) are usage errors, not bugs.
+      if (err && err.name !== 'YError') throw err;
+      throw Object.assign(new InputError(msg ?? err?.message ?? 'invalid arguments'), { usage: true });
     });
 
   try {
+    checkBooleanValues(argv);
     if (argv[0] === 'completion') {
       io.stdout.write((await import('./completion.js')).completionScript(process.execPath, process.argv[1] ?? 'hwprobe'));
       return EXIT.OK;

@@ -3,13 +3,32 @@ import type { Evidence, Finding } from '../../src/types.js';
 import type { Host } from '../../src/host/host.js';
 import { createRequire } from 'node:module';
 import { finding } from './findings.js';
+import { runBounded } from '../../src/host/node-host.js';
+import { parseJsonBounded } from '../../src/json-bounded.js';
 
 /**
- * systeminformation's cpu module alone: loading the package index pulls in every module
- * (~17 ms here), lib/cpu.js about 4 ms. Its results are the same functions the index exports.
+ * systeminformation runs its own shell commands (`sh -c "… lscpu …"`, dmidecode, cat, grep) with
+ * no timeout and whatever PATH it inherits: a hanging lscpu lost the cpu and crypto probes for
+ * 20 s and left `sh -c` processes behind (issue 13 §1, §2). So it never runs in our process: each
+ * call is one child Node process started through runBounded, which gives it the sanitized, marked
+ * environment, cwd `/`, a deadline, and a process-group kill plus a marker sweep for whatever its
+ * shells leave running. We kept it bounded rather than replacing it with Host reads because it is
+ * a *second* source whose value is that it is someone else's parser; the cost is one Node start-up
+ * (~40 ms, run beside the other reads). Only its cpu module is loaded in the child (~4 ms against
+ * ~17 ms for the package index).
  */
-function siCpuModule(): { cpu(): Promise<unknown>; cpuFlags(): Promise<string> } {
-  return createRequire(import.meta.url)('systeminformation/lib/cpu.js');
+const SI_CPU_MODULE = createRequire(import.meta.url).resolve('systeminformation/lib/cpu.js');
+
+/** Deadline of one systeminformation child: well inside the probe's default 10 s. */
+export const SI_TIMEOUT_MS = 3000;
+
+/** Runs one systeminformation cpu-module function in a bounded child; its JSON result, or an Error naming what happened. */
+async function siChild(fn: 'cpu' | 'cpuFlags', timeoutMs = SI_TIMEOUT_MS): Promise<unknown> {
+  const script = `require(${JSON.stringify(SI_CPU_MODULE)}).${fn}().then((r) => process.stdout.write(JSON.stringify(r ?? null)), (e) => { process.stderr.write(String(e)); process.exitCode = 1; })`;
+  const r = await runBounded(process.execPath, ['-e', script], process.env, { timeoutMs, maxBytes: 1 << 20 });
+  if (r.status === 'timeout') throw new Error(`no answer within ${timeoutMs} ms (its shell commands hung): killed`);
+  if (r.status !== 'ok') throw new Error(r.signal ? `killed by ${r.signal}` : `exited ${r.code ?? r.status}${r.stderr ? `: ${r.stderr.split('\n')[0].slice(0, 200)}` : ''}`);
+  return parseJsonBounded(r.stdout);
 }
 
 /** The subset of systeminformation's CpuData this probe reads. */
@@ -33,29 +52,34 @@ export interface SiCpu {
 export const SI_CPU_KEY = 'systeminformation.cpu';
 export const SI_FLAGS_KEY = 'systeminformation.cpuFlags';
 
-/** Asks systeminformation for cpu() (dynamic import: it is not loaded unless asked). Never throws. */
-export async function siCpu(host: Host): Promise<{ cpu: SiCpu | undefined; evidence: Evidence }> {
-  try {
-    const cpu = await host.call<SiCpu>(SI_CPU_KEY, async () => {
-      return (await siCpuModule().cpu()) as SiCpu;
-    });
-    return { cpu, evidence: { source: SI_CPU_KEY, ok: cpu !== undefined, ...(cpu ? {} : { detail: 'no answer' }) } };
-  } catch (e) {
-    return { cpu: undefined, evidence: { source: SI_CPU_KEY, ok: false, detail: String(e) } };
-  }
+/** One systeminformation call through Host.call (recorded and replayed under `key`); never throws. */
+async function siCall<T>(host: Host, key: string, fn: 'cpu' | 'cpuFlags', accept: (v: unknown) => v is T): Promise<{ value: T | undefined; evidence: Evidence }> {
+  let why = 'no answer';
+  const v = await host.call<unknown>(key, async () => {
+    try {
+      return await siChild(fn);
+    } catch (e) {
+      why = e instanceof Error ? e.message : String(e);
+      throw e;
+    }
+  });
+  if (v !== undefined && !accept(v)) return { value: undefined, evidence: { source: key, ok: false, detail: `unexpected answer of type ${v === null ? 'null' : typeof v}` } };
+  return { value: v as T | undefined, evidence: { source: key, ok: v !== undefined, ...(v !== undefined ? {} : { detail: why }) } };
 }
 
-/** Asks systeminformation for cpuFlags(). Never throws. */
+const isObject = (v: unknown): v is SiCpu => !!v && typeof v === 'object' && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** Asks systeminformation for cpu(), in a bounded child. Never throws. */
+export async function siCpu(host: Host): Promise<{ cpu: SiCpu | undefined; evidence: Evidence }> {
+  const { value, evidence } = await siCall(host, SI_CPU_KEY, 'cpu', isObject);
+  return { cpu: value, evidence };
+}
+
+/** Asks systeminformation for cpuFlags(), in a bounded child. Never throws. */
 export async function siCpuFlags(host: Host): Promise<{ flags: string | undefined; evidence: Evidence }> {
-  try {
-    const flags = await host.call<string>(SI_FLAGS_KEY, async () => {
-      return await siCpuModule().cpuFlags();
-    });
-    const ok = typeof flags === 'string';
-    return { flags: ok ? flags : undefined, evidence: { source: SI_FLAGS_KEY, ok, ...(ok ? {} : { detail: 'no answer' }) } };
-  } catch (e) {
-    return { flags: undefined, evidence: { source: SI_FLAGS_KEY, ok: false, detail: String(e) } };
-  }
+  const { value, evidence } = await siCall(host, SI_FLAGS_KEY, 'cpuFlags', isString);
+  return { flags: value, evidence };
 }
 
 const norm = (s: string): string =>

@@ -23,6 +23,7 @@ import { fmtNum, inUnit, parseUnit, type Quantity } from './units.js';
 import { fmtInterval, inconclusiveWhy, speedupInterval, valueInterval } from './noise.js';
 import { optionText, type FrontDoor } from '../front-door.js';
 import { didYouMean, domainOwners, lookup, vocabulary } from './vocabulary.js';
+import { boundedMatch } from './pattern.js';
 
 const require = createRequire(import.meta.url);
 
@@ -304,7 +305,7 @@ function factCheck(v: unknown, r: FactRequirement): string | null {
     if (!ver) return `${JSON.stringify(v)} is not a version`;
     if (!semver.satisfies(ver, r.semver)) return `${String(v)} does not satisfy ${r.semver}`;
   }
-  if (r.matches && !new RegExp(r.matches).test(String(v))) return `${JSON.stringify(v)} does not match /${r.matches}/`;
+  if (r.matches && !boundedMatch(r.matches, String(v))) return `${JSON.stringify(v)} does not match /${r.matches}/`;
   return null;
 }
 

@@ -3,12 +3,13 @@
  * schemas/expect.schema.json, parse units, check ids against the vocabulary, fold in `extends`.
  * Every problem is an InputError naming the file, the JSON pointer and the line.
  */
-import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { readdirSync, existsSync } from 'node:fs';
 import { dirname, resolve, basename, extname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { InputError } from '../errors.js';
-import { parseJson } from '../json-file.js';
+import { parseJson, readInputText } from '../json-file.js';
+import { unsafePattern } from './pattern.js';
 import { schemaPath } from '../paths.js';
 import { makeAjv, schemaText, validator } from '../schemas.js';
 import type { Report } from '../types.js';
@@ -52,41 +53,35 @@ export function parseSource(text: string, file: string, as: 'auto' | 'json' = 'a
   const isJson = as === 'json' || ext === '.json' || (ext !== '.yaml' && ext !== '.yml' && /^\s*[{[]/.test(text));
   const lc = new LineCounter();
   if (isJson) {
-    let data: unknown;
-    try {
-      data = parseJson(text, file);
-    } catch (e) {
-      // Some of V8's JSON errors carry no position; YAML's parser (JSON is YAML 1.2) finds the line.
-      const pos = parseDocument(text).errors[0]?.linePos?.[0];
-      if (e instanceof InputError && pos && !/ at line \d+/.test(e.message)) {
-        throw new InputError(e.message.replace(/^(.*?): not valid JSON/, `$1: not valid JSON at line ${pos.line} column ${pos.col}`));
-      }
-      throw e;
-    }
+    const data = parseJson(text, file);
     const doc = parseDocument(text, { lineCounter: lc });
     return { data, lineOf: locator(doc, lc) };
   }
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: lc, prettyErrors: true });
+  } catch (e) {
+    throw new InputError(`${file}: not usable YAML: ${(e as Error).message.split('\n')[0]}`); // e.g. nesting deep enough to exhaust the stack
+  }
   if (doc.errors.length) {
     const e = doc.errors[0];
     const pos = e.linePos?.[0];
     const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new InputError(`${file}: not valid YAML${pos ? ` at line ${pos.line} column ${pos.col}` : ''}: ${first}`);
   }
-  return { data: doc.toJS(), lineOf: locator(doc, lc) };
+  let data: unknown;
+  try {
+    // yaml's alias limit (maxAliasCount) is what stops an alias bomb ("billion laughs"); its throw is bad input, not a bug.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new InputError(`${file}: not usable YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return { data, lineOf: locator(doc, lc) };
 }
 
 /** Reads and parses a JSON or YAML file; unreadable files and syntax errors are InputErrors naming the file (and line). */
 export function readSource(file: string, shown = file, as: 'auto' | 'json' = 'auto'): SourceDoc {
-  let text: string;
-  try {
-    if (statSync(file).isDirectory()) throw new InputError(`${shown}: cannot read: is a directory`);
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${shown}: cannot read: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
-  }
+  const text = readInputText(file, shown);
   return parseSource(text, shown, as);
 }
 
@@ -249,6 +244,8 @@ function loadFile(file: string, ctx: Ctx, label: string, profile?: string, given
         requirements.push(...loadSpec(spec, `${shown}: /extends/${i}`, ctx, dirname(file)).requirements);
       } catch (e) {
         if (e instanceof InputError && e.message.startsWith(`${shown}: /extends/${i}:`)) throw at(shown, doc, `/extends/${i}`, e.message.slice(`${shown}: /extends/${i}: `.length));
+        // An error inside the extended file names that file; say also who referred to it and where.
+        if (e instanceof InputError && !e.message.startsWith(`${shown}:`)) throw at(shown, doc, `/extends/${i}`, `in "${spec}": ${e.message}`);
         throw e;
       }
     });
@@ -338,6 +335,8 @@ function requirement(r: Record<string, unknown>, pointer: string, shown: string,
     } catch (e) {
       throw at(shown, doc, `${pointer}/matches`, `not a regular expression: ${(e as Error).message}`);
     }
+    const unsafe = unsafePattern(r.matches);
+    if (unsafe) throw at(shown, doc, `${pointer}/matches`, `pattern could take exponential time to match (${unsafe}); rewrite it without repeating a repeated part`);
   }
   return {
     kind: 'fact',

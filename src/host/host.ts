@@ -13,8 +13,10 @@ export interface ExecResult {
   stderr: string;
   /** True when output was cut at the byte bound. */
   truncated: boolean;
-  /** Set for status 'error' (spawn failure other than ENOENT) */
+  /** Why it did not end normally: the spawn failure (status 'error'), or what the timeout killed. */
   error?: string;
+  /** Something worth naming that did not change the status (a descendant that held the pipes open and was killed). */
+  note?: string;
 }
 
 /** Options for Host.exec. */

@@ -7,6 +7,7 @@ import type { ExecOptions, ExecResult, Host, HostInfo } from './host.js';
 import { envAllowlist } from './env-allowlist.js';
 import { execKey } from './capture.js';
 import { commandLabel, type SourceKind, type SourceLog } from './timings.js';
+import { childEnv, reapCommand, reapOnExit, track } from './children.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
@@ -43,7 +44,16 @@ export async function whichAbsolute(file: string, pathVar: string | undefined): 
   return undefined;
 }
 
-/** Runs a resolved program without a shell, bounded in time and output; kills its whole process group on timeout. */
+/** After a program exits, how long its output pipes may stay open (a descendant holding them) before we stop reading. */
+const EXIT_GRACE_MS = 250;
+
+/**
+ * Runs a resolved program without a shell, bounded in time and output, with the sanitized and
+ * marked environment of children.ts and the filesystem root as its cwd (nothing it looks up
+ * relative to its cwd can be planted by whoever owns ours). It ends at its own deadline whatever
+ * its descendants do: on timeout, or once the program has exited and its pipes are still held
+ * after a short grace, the process group and every marked descendant are killed and reading stops.
+ */
 export function runBounded(
   resolved: string,
   args: string[],
@@ -52,15 +62,18 @@ export function runBounded(
   /** Sees the child once it is spawned (the timing log reads its CPU time). */
   watch?: (child: ChildProcess) => void,
 ): Promise<ExecResult> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = Math.min(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, 2 ** 31 - 1);
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const { env: childEnvVars, marker } = childEnv(env, opts.env);
+  reapOnExit();
   return new Promise((resolve) => {
-    let child;
+    let child: ChildProcess;
     try {
       child = spawn(resolved, args, {
         shell: false,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: opts.env ? { ...env, ...opts.env } : env,
+        env: childEnvVars,
+        cwd: process.platform === 'win32' ? undefined : '/',
         detached: process.platform !== 'win32', // own process group, so the tree can be killed
         windowsHide: true,
       });
@@ -68,21 +81,21 @@ export function runBounded(
       resolve({ status: 'error', code: null, signal: null, stdout: '', stderr: '', truncated: false, error: String(e) });
       return;
     }
+    const untrack = child.pid !== undefined ? track(child.pid) : () => {};
+    watch?.(child);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outLen = 0;
     let errLen = 0;
     let truncated = false;
     let timedOut = false;
+    let aborted = false;
     let spawnError: NodeJS.ErrnoException | undefined;
-    const killTree = () => {
-      try {
-        if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    };
+    let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let note: string | undefined;
+    let done = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const killTree = () => reapCommand(child.pid, marker);
     const take = (chunks: Buffer[], len: number, b: Buffer): number => {
       const room = maxBytes - len;
       if (room <= 0) {
@@ -104,32 +117,56 @@ export function runBounded(
     child.stderr!.on('data', (b: Buffer) => {
       errLen = take(err, errLen, b);
     });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killTree();
-    }, timeoutMs);
-    const onAbort = () => {
-      timedOut = true;
-      killTree();
-    };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    watch?.(child);
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      spawnError = e;
-    });
-    child.on('close', (code, signal) => {
+    /** Stops reading now: kills what is left, destroys the pipes, resolves with what was read. */
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
+      clearTimeout(graceTimer);
       opts.signal?.removeEventListener('abort', onAbort);
+      killTree(); // a no-op for a tree that is gone; kills a descendant that held the pipes
+      untrack();
+      child.stdout?.destroy();
+      child.stderr?.destroy();
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
-      const base = { code, signal: signal ?? null, stdout, stderr, truncated };
+      const base = { code, signal: signal ?? null, stdout, stderr, truncated, ...(note ? { note } : {}) };
       if (spawnError) {
         const notFound = spawnError.code === 'ENOENT';
         resolve({ ...base, code: null, status: notFound ? 'not-found' : 'error', error: spawnError.message });
-      } else if (timedOut) resolve({ ...base, status: 'timeout' });
+      } else if (timedOut) resolve({ ...base, status: 'timeout', error: aborted ? 'aborted' : `no exit within ${timeoutMs} ms: killed` });
       else if (code === 0) resolve({ ...base, status: 'ok' });
       else resolve({ ...base, status: 'failed' });
+    };
+    const stopAfterGrace = () => {
+      clearTimeout(graceTimer);
+      graceTimer = setTimeout(() => {
+        if (exited && !timedOut) note = `a descendant kept its output open after it exited: killed after ${EXIT_GRACE_MS} ms`;
+        finish(exited?.code ?? null, exited?.signal ?? null);
+      }, EXIT_GRACE_MS);
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killTree();
+      stopAfterGrace(); // a descendant outside our reach may still hold the pipes: stop reading anyway
+    }, timeoutMs);
+    const onAbort = () => {
+      timedOut = true;
+      aborted = true;
+      killTree();
+      stopAfterGrace();
+    };
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      spawnError = e;
+      if (child.pid === undefined) finish(null, null);
     });
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      stopAfterGrace();
+    });
+    child.on('close', (code, signal) => finish(code, signal));
   });
 }
 
