@@ -5,11 +5,12 @@
  */
 import type { FindingTable } from './types.js';
 import { CALIBRATION_FINDINGS } from './calibration.js';
+import { REPORT_FINDINGS } from './bounds.js';
 
 /** Engine findings tables (by exported name), their fixes, and the fact roots of the report itself. */
 export const ENGINE_VOCABULARY = {
   source: 'calibration harness (src/calibration.ts)',
-  findings: { CALIBRATION_FINDINGS } as Readonly<Record<string, FindingTable>>,
+  findings: { CALIBRATION_FINDINGS, REPORT_FINDINGS } as Readonly<Record<string, FindingTable>>,
   fixes: {} as Readonly<Record<string, string>>,
   /** report.runtime and report.host keys (src/types.ts Report) */
   facts: {

@@ -85,7 +85,7 @@ async function selectProbes(list: string | undefined): Promise<Probe[]> {
 const MAX_TIMEOUT_S = 3600;
 
 function timeoutMs(seconds: number): number {
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_S) throw new InputError(`--timeout: must be a number of seconds above 0 and at most ${MAX_TIMEOUT_S}, got ${seconds}`);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_S) throw new InputError(`--timeout: must be a positive number of seconds, at most ${MAX_TIMEOUT_S}, got ${seconds}`);
   return Math.round(seconds * 1000);
 }
 

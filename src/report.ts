@@ -7,6 +7,7 @@ import { Redactor } from './host/redact.js';
 import { validate } from './schemas.js';
 import { InternalError } from './errors.js';
 import { VERSION } from './version.js';
+import { boundFacts, foldFindings } from './bounds.js';
 
 /** Options recorded in the report. */
 export interface ReportOptions {
@@ -50,7 +51,7 @@ export function buildReport(host: Host, run: RunResult, opts: ReportOptions): Re
   for (const id of Object.keys(run.detections).sort()) {
     const d = run.detections[id];
     Object.assign(capabilities, d.capabilities);
-    findings.push(...d.findings);
+    findings.push(...d.findings, ...boundFacts(id, d.facts)); // before anything below reads a fact
   }
   const logical = typeof cpu.logicalCpus === 'number' ? cpu.logicalCpus : info.cpuCount;
 
@@ -83,7 +84,7 @@ export function buildReport(host: Host, run: RunResult, opts: ReportOptions): Re
     probes: run.probes,
     capabilities,
     metrics: run.metrics,
-    findings: sortFindings([...findings, ...(run.findings ?? [])]),
+    findings: sortFindings(foldFindings([...findings, ...(run.findings ?? [])])),
     ...(run.timings ? { timings: run.timings } : {}),
     ...(run.contention ? { contention: run.contention } : {}),
   };

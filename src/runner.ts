@@ -89,7 +89,7 @@ export async function runProbes(host: Host, probes: readonly Probe[], opts: RunO
     const t0 = performance.now();
     const ctl = new AbortController();
     const peer = async (id: string) => (id === probe.id ? undefined : (await pending.get(id), peers[id]));
-    const ctx = { signal: ctl.signal, calibrate: opts.calibrate, peers, peer, progress: emit, ...(opts.project ? { project: opts.project } : {}) };
+    const ctx = { signal: ctl.signal, deadline: performance.now() + Math.max(opts.timeoutMs, probe.minTimeoutMs ?? 0), calibrate: opts.calibrate, peers, peer, progress: emit, ...(opts.project ? { project: opts.project } : {}) };
     let report: ProbeReport;
     const timeoutMs = Math.max(opts.timeoutMs, probe.minTimeoutMs ?? 0);
     try {

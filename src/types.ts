@@ -125,6 +125,8 @@ export interface Contention {
 /** Everything a probe gets besides the Host. */
 export interface ProbeContext {
   signal: AbortSignal;
+  /** When this probe's deadline falls, in performance.now() milliseconds: sub-budgets (a tool, a fallback) are cut to fit. Absent outside the runner. */
+  deadline?: number;
   calibrate: CalibrationLevel;
   /** Results of probes this one declared in `after`, when they ran. */
   peers: Readonly<Record<string, Detection | undefined>>;

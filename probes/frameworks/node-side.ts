@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { posix, win32 } from 'node:path';
 import type { Detection, Evidence } from '../../src/types.js';
 import type { Host } from '../../src/host/host.js';
+import { parseJsonBounded } from '../../src/json-bounded.js';
 
 /** One tfjs backend as the ml probe rates it. */
 export interface TfjsBackend {
@@ -44,7 +45,7 @@ export async function onnxruntimeNode(host: Host, evidence: Evidence[]): Promise
     if (text === undefined) continue;
     let version: string | null = null;
     try {
-      const v = (JSON.parse(text) as { version?: unknown }).version;
+      const v = (parseJsonBounded(text) as { version?: unknown }).version;
       version = typeof v === 'string' ? v : null;
     } catch {
       /* unreadable package.json: still installed */

@@ -1,6 +1,7 @@
 /** Parses what the inspection script printed into per-interpreter facts. Pure. */
 import type { ExecResult } from '../../src/host/host.js';
 import { PY_PACKAGES, sentinel, type PyPackage } from './script.js';
+import { parseJsonBounded } from '../../src/json-bounded.js';
 
 /** The interpreter itself, as it describes itself. */
 export interface PythonInfo {
@@ -96,7 +97,7 @@ export function records(stdout: string, nonce?: string): Rec[] {
     const i = line.indexOf(mark);
     if (i < 0) continue;
     try {
-      const v = JSON.parse(line.slice(i + mark.length)) as unknown;
+      const v = parseJsonBounded(line.slice(i + mark.length)) as unknown; // depth-bounded: a python3 printing 2000-deep JSON ended the run
       if (v && typeof v === 'object' && !Array.isArray(v)) out.push(v as Rec);
     } catch {
       /* a line cut by a kill or interleaved output: skip it */

@@ -344,5 +344,5 @@ function fmtCuda(v: number | null | undefined): string {
 /** The highest "major.minor" compute capability as a number (8.6 → 8.6, 10.0 → 10), or null. */
 export function highestComputeCapability(values: readonly (string | null | undefined)[]): number | null {
   const nums = values.map((v) => (v && /^\d+\.\d+$/.test(v.trim()) ? Number(v.trim()) : NaN)).filter((n) => Number.isFinite(n));
-  return nums.length ? Math.max(...nums) : null;
+  return nums.length ? nums.reduce((a, b) => (b > a ? b : a)) : null; // no spread: 80 000 GPUs overflowed the stack
 }

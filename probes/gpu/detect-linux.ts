@@ -8,7 +8,7 @@ import { readMasks } from './env-masks.js';
 import { runTool } from './tools.js';
 import { runWorker, type WorkerRun } from './worker-client.js';
 import { askSharedWorker, devNodes, GPU_STACKS, librariesPresent } from './shared-worker.js';
-import { TOOLS, WORKER_TIMEOUT_MS } from './tables.js';
+import { TOOL_TIMEOUT_MS, TOOLS, WORKER_TIMEOUT_MS } from './tables.js';
 import { derive, type GpuFacts } from './derive.js';
 
 /** Options for tests: another worker module (a crashing one, say). */
@@ -32,13 +32,26 @@ async function drmNodes(host: Host): Promise<{ name: string; device: string | nu
   return Promise.all(nodes.map(async (name) => ({ name, device: linkBase(await host.readLink(`/sys/class/drm/${name}/device`)) })));
 }
 
+/** `clinfo -l` that lists no platform but printed something printed something else: unreadable, not "no platforms". */
+function clinfoOrThrow(text: string): ReturnType<typeof parseClinfoList> {
+  const r = parseClinfoList(text);
+  if (!r.length && text.trim()) throw new Error(`no "Platform #N:" line in ${JSON.stringify(text.trim().split('\n')[0].slice(0, 80))}`);
+  return r;
+}
+
 /** Linux detection. Never throws: each source that fails is an evidence entry or a finding. */
 export async function detectLinux(host: Host, ctx: ProbeContext, opts: DetectOptions = {}): Promise<Detection> {
   const ev: Evidence[] = [];
   const findings: Finding[] = [];
   const signal = ctx.signal;
-  const tool = <T>(name: Parameters<typeof runTool>[1], parse: (s: string) => T, fallback?: Parameters<typeof runTool<T>>[6]) =>
-    runTool(host, name, parse, ev, findings, signal, fallback);
+  // Sub-budgets derive from the probe's deadline, so that a hanging tool still leaves room for the
+  // fallbacks and for evidence (a worker's 8 s plus clinfo's 4 s used to exceed the 10 s deadline
+  // and lose everything): tools get 40 % of it, clinfo what is left less a margin.
+  const t0 = performance.now();
+  const budget = Math.max(1000, (ctx.deadline ?? t0 + 10_000) - t0);
+  const toolMs = Math.min(TOOL_TIMEOUT_MS, budget * 0.4);
+  const tool = <T>(name: Parameters<typeof runTool>[1], parse: (s: string) => T, fallback?: Parameters<typeof runTool<T>>[6], ms = toolMs) =>
+    runTool(host, name, parse, ev, findings, signal, fallback, ms);
   const csv = (name: 'nvidiaSmiCsv' | 'nvidiaSmiCsvLegacy') => (s: string) => parseNvidiaSmiCsv(s, queryFields(TOOLS[name].args));
 
   // The worker starts first (a Node start-up, ~40 ms) and everything else runs beside it.
@@ -73,7 +86,8 @@ export async function detectLinux(host: Host, ctx: ProbeContext, opts: DetectOpt
   const accelClass = await host.readDir('/sys/class/accel');
 
   // clinfo only as a fallback: the worker already asks the ICD loader the same questions.
-  const clinfo = worker?.stacks.opencl?.status === 'ok' ? undefined : await tool('clinfo', parseClinfoList);
+  const clinfoMs = Math.min(TOOL_TIMEOUT_MS, t0 + budget - 500 - performance.now());
+  const clinfo = worker?.stacks.opencl?.status === 'ok' || clinfoMs < 200 ? undefined : await tool('clinfo', clinfoOrThrow, undefined, clinfoMs);
 
   const facts: GpuFacts = {
     pci: pci ?? null,

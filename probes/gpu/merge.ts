@@ -66,13 +66,27 @@ export function pciGpuVendor(id: string | null | undefined): GpuVendor | null {
  */
 export function mergeSource(gpus: HardwareGpu[], devs: readonly SourceDevice[], pciKnown: boolean): void {
   const claimed = new Set<HardwareGpu>();
+  // Indexes instead of a filter/find over all GPUs per device: that was quadratic, and a 7 MB
+  // amd-smi listing (30 000 devices) took 14 s here (issue 13 §2). Lists keep the GPUs' order and
+  // skip claimed ones lazily, so the first unclaimed match is the one the linear search found.
+  const byAddr = new Map<string, HardwareGpu>();
+  const lists = new Map<string, { items: HardwareGpu[]; i: number }>();
+  const list = (k: string) => lists.get(k) ?? (lists.set(k, { items: [], i: 0 }), lists.get(k)!);
+  for (const g of gpus) {
+    if (g.address && !byAddr.has(g.address)) byAddr.set(g.address, g);
+    list(`${g.vendor}`).items.push(g);
+    if (g.deviceId) list(`${g.vendor} ${g.deviceId}`).items.push(g);
+  }
+  const firstFree = (k: string) => {
+    const l = lists.get(k);
+    if (!l) return undefined;
+    while (l.i < l.items.length && claimed.has(l.items[l.i])) l.i++;
+    return l.items[l.i];
+  };
   for (const d of devs) {
     const addr = normalizePciAddress(d.address);
     const devId = normalizePciId(d.deviceId);
-    const free = gpus.filter((g) => !claimed.has(g) && g.vendor === d.vendor);
-    const hit = addr
-      ? gpus.find((g) => g.address === addr)
-      : (free.find((g) => devId && g.deviceId === devId) ?? (devId ? undefined : free[0]));
+    const hit = addr ? byAddr.get(addr) : devId ? firstFree(`${d.vendor} ${devId}`) : firstFree(`${d.vendor}`);
     if (hit) {
       claimed.add(hit);
       hit.name ??= d.name;
@@ -88,6 +102,7 @@ export function mergeSource(gpus: HardwareGpu[], devs: readonly SourceDevice[], 
       if (pv) g.pciVendorId = pv;
       gpus.push(g);
       claimed.add(g);
+      if (addr && !byAddr.has(addr)) byAddr.set(addr, g);
     }
   }
 }

@@ -1,5 +1,6 @@
 /** Parsers for the other vendor tools: rocm-smi, amd-smi, vulkaninfo, clinfo and macOS system_profiler. Pure. */
 import { VK_DEVICE_TYPES } from './tables.js';
+import { parseJsonBounded } from '../../src/json-bounded.js';
 
 /** One AMD GPU as rocm-smi or amd-smi describes it. */
 export interface AmdGpu {
@@ -24,9 +25,9 @@ export interface AmdSmiInfo {
   gpus: AmdGpu[];
 }
 
-/** JSON.parse after a UTF-8 byte-order mark (PowerShell and some Windows editors write one before rocm-smi's JSON). */
+/** Bounded JSON.parse (depth, size; issue 13 §4), a UTF-8 byte-order mark accepted (PowerShell and some Windows editors write one before rocm-smi's JSON). */
 function parseJson(text: string): unknown {
-  return JSON.parse(text.replace(/^\uFEFF/, ''));
+  return parseJsonBounded(text);
 }
 
 /**
@@ -186,7 +187,7 @@ export interface MacGpu {
 
 /** Parses `system_profiler SPDisplaysDataType -json`. */
 export function parseSystemProfilerDisplays(text: string): MacGpu[] {
-  const doc = JSON.parse(text) as { SPDisplaysDataType?: Record<string, unknown>[] };
+  const doc = parseJsonBounded(text) as { SPDisplaysDataType?: Record<string, unknown>[] };
   if (!Array.isArray(doc?.SPDisplaysDataType)) throw new Error('no SPDisplaysDataType list');
   return doc.SPDisplaysDataType.map((g) => {
     const s = (k: string) => (typeof g[k] === 'string' ? (g[k] as string) : null);

@@ -31,12 +31,14 @@ export async function runTool<T>(
   findings: Finding[],
   signal?: AbortSignal,
   fallback?: ToolFallback<T>,
+  /** cut to fit the probe's deadline (detect-linux derives it); the table's timeout at most */
+  timeoutMs: number = TOOL_TIMEOUT_MS,
 ): Promise<T | undefined> {
   const t = TOOLS[name];
   const label = `${t.file} ${t.args.join(' ')}`.slice(0, 120);
   let r;
   try {
-    r = await host.exec(t.file, [...t.args], { timeoutMs: TOOL_TIMEOUT_MS, maxBytes: 8 << 20, signal });
+    r = await host.exec(t.file, [...t.args], { timeoutMs: Math.round(timeoutMs), maxBytes: 8 << 20, signal });
   } catch (e) {
     ev.push({ source: label, ok: false, detail: `threw: ${String(e)}` });
     return undefined;
@@ -48,7 +50,7 @@ export async function runTool<T>(
     return runTool(host, fallback.name, fallback.parse, ev, findings, signal);
   }
   if (r.status !== 'ok') {
-    const how = r.status === 'timeout' ? `timed out after ${TOOL_TIMEOUT_MS} ms` : r.signal ? `was killed by ${r.signal}` : r.status === 'failed' ? `exited ${r.code}` : `could not run (${r.error ?? r.status})`;
+    const how = r.status === 'timeout' ? `timed out after ${Math.round(timeoutMs)} ms` : r.signal ? `was killed by ${r.signal}` : r.status === 'failed' ? `exited ${r.code}` : `could not run (${r.error ?? r.status})`;
     ev.push({ source: label, ok: false, detail: how });
     findings.push(finding('GPU_TOOL_FAILED', { tool: t.file, how, firstLine: quote || null }));
     return undefined;
@@ -61,7 +63,7 @@ export async function runTool<T>(
   }
   try {
     const v = parse(r.stdout);
-    ev.push({ source: label, ok: true });
+    ev.push({ source: label, ok: true, ...(r.note ? { detail: r.note } : {}) });
     return v;
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);

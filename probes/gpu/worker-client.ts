@@ -11,6 +11,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { ExecResult, Host } from '../../src/host/host.js';
+import { parseJsonBounded } from '../../src/json-bounded.js';
 
 /** How one stack fared in the worker. */
 export type StackStatus = 'ok' | 'error' | 'absent' | 'unknown';
@@ -52,11 +53,11 @@ export function parseWorkerOutput(r: ExecResult, stacks: readonly string[]): Wor
     if (!line.startsWith('{')) continue;
     let msg: { stack?: string; begin?: boolean; result?: unknown; absent?: string; error?: string };
     try {
-      msg = JSON.parse(line);
+      msg = parseJsonBounded(line) as typeof msg;
     } catch {
       continue;
     }
-    if (!msg.stack || !stacks.includes(msg.stack)) continue; // a shared worker also answers other probes' stacks
+    if (!msg || typeof msg !== 'object' || typeof msg.stack !== 'string' || !stacks.includes(msg.stack)) continue; // a shared worker also answers other probes' stacks
     if (msg.begin) begun.add(msg.stack);
     else if (msg.absent !== undefined) out[msg.stack] = { status: 'absent', error: msg.absent };
     else if (msg.error !== undefined) out[msg.stack] = { status: 'error', error: msg.error };

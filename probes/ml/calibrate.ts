@@ -32,6 +32,7 @@ import { nodeModulesPaths } from './resolve.js';
 import { BACKENDS, KERNELS, TFJS_PACKAGES, metricId, type BackendId, type BackendRow, type KernelName } from './tables.js';
 import { finding } from './findings.js';
 import type { WorkerInfo, WorkerMessage, WorkerSpec } from './worker.js';
+import { parseJsonBounded } from '../../src/json-bounded.js';
 
 /** Samples per backend in one round: the cpu backend's samples are long (one 256² matMul ≈ 25 ms). */
 export const ML_ROUND_SAMPLES = 2;

@@ -12,6 +12,7 @@ import { TFJS_PACKAGES, WASM_BINARIES, type PackageKey } from './tables.js';
 import { findPackage, nodeModulesPaths, ownSearchPaths, type InstalledPackage } from './resolve.js';
 import { wasmSupport, type WasmSupport } from './wasm.js';
 import { finding } from './findings.js';
+import { parseJsonBounded } from '../../src/json-bounded.js';
 
 /** Version (or null when absent) of each tfjs package. */
 export type PackageVersions = Record<(typeof TFJS_PACKAGES)[PackageKey], string | null>;
@@ -146,7 +147,7 @@ export function parseLoad(r: ExecResult | undefined): NativeFacts['load'] {
   const line = r.stdout.trim();
   if (line.startsWith('{')) {
     try {
-      const j = JSON.parse(line) as { ok?: unknown; error?: unknown };
+      const j = parseJsonBounded(line) as { ok?: unknown; error?: unknown };
       if (j.ok === true) return { ok: true };
       if (j.ok === false) return { ok: false, error: String(j.error ?? 'unknown error').slice(0, 500) };
     } catch {

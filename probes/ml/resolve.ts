@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { posix, win32 } from 'node:path';
 import type { Host } from '../../src/host/host.js';
+import { parseJsonBounded } from '../../src/json-bounded.js';
 
 /** An installed package, as far as its package.json tells. */
 export interface InstalledPackage {
@@ -59,7 +60,7 @@ export async function findPackage(host: Host, name: string, searchPaths: readonl
     if (text === undefined) continue;
     let json: PackageJson;
     try {
-      json = JSON.parse(text) as PackageJson;
+      json = parseJsonBounded(text) as PackageJson;
     } catch {
       continue; // Node would fail here too; treat as not installed at this level
     }

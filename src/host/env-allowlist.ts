@@ -95,13 +95,21 @@ export function envAllowlist(): ReadonlyMap<string, 'value' | 'presence'> {
   return m;
 }
 
+/**
+ * An allowlisted value as probes and captures see it: the userinfo of every URL in it stripped
+ * (JENKINS_URL=https://user:token@ci/ carries a credential; no probe needs it).
+ */
+export function allowedValue(v: string): string {
+  return v.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1');
+}
+
 /** Reads the allowlisted part of an environment object, sorted by name. */
 export function readAllowedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, mode] of [...envAllowlist()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const v = env[name];
     if (v === undefined) continue;
-    out[name] = mode === 'presence' ? '<set>' : v;
+    out[name] = mode === 'presence' ? '<set>' : allowedValue(v);
   }
   return out;
 }

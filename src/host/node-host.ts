@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExecOptions, ExecResult, Host, HostInfo } from './host.js';
-import { envAllowlist } from './env-allowlist.js';
+import { allowedValue, envAllowlist } from './env-allowlist.js';
 import { execKey } from './capture.js';
 import { commandLabel, type SourceKind, type SourceLog } from './timings.js';
 import { childEnv, reapCommand, reapOnExit, track } from './children.js';
@@ -221,7 +221,7 @@ export class NodeHost implements Host {
     if (!mode) return undefined;
     const v = this.rawEnv[name];
     if (v === undefined) return undefined;
-    return mode === 'presence' ? '<set>' : v;
+    return mode === 'presence' ? '<set>' : allowedValue(v);
   }
 
   readFile(p: string): Promise<string | undefined> {

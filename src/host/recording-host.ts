@@ -3,7 +3,7 @@ import type { ExecOptions, ExecResult, Host, HostInfo } from './host.js';
 import { NodeHost, type NodeHostOptions } from './node-host.js';
 import { emptyRecords, execKey, type Capture, type Records } from './capture.js';
 import { readAllowedEnv } from './env-allowlist.js';
-import { Redactor, REDACTED } from './redact.js';
+import { environmentSecrets, Redactor, REDACTED } from './redact.js';
 import { canonicalize } from '../canonical.js';
 import { VERSION } from '../version.js';
 
@@ -23,7 +23,7 @@ export class RecordingHost implements Host {
 
   constructor(private readonly opts: RecordingHostOptions = {}) {
     this.inner = new NodeHost(opts);
-    this.redactor = opts.redact === false ? undefined : new Redactor({ hostname: this.inner.info().hostname });
+    this.redactor = opts.redact === false ? undefined : new Redactor({ hostname: this.inner.info().hostname, secrets: environmentSecrets(opts.env ?? process.env) });
   }
 
   private red(s: string): string {
@@ -40,43 +40,43 @@ export class RecordingHost implements Host {
 
   async readFile(path: string): Promise<string | undefined> {
     const v = await this.inner.readFile(path);
-    this.rec.files[path] = v === undefined ? null : this.redactor ? this.redactor.file(path, v) : v;
+    this.rec.files[this.red(path)] = v === undefined ? null : this.redactor ? this.redactor.file(path, v) : v;
     return v;
   }
 
   async readBinary(path: string): Promise<Uint8Array | undefined> {
     const v = await this.inner.readBinary(path);
-    this.rec.binary[path] = v === undefined ? null : Buffer.from(v).toString('base64');
+    this.rec.binary[this.red(path)] = v === undefined ? null : Buffer.from(v).toString('base64');
     return v;
   }
 
   async readDir(path: string): Promise<string[] | undefined> {
     const v = await this.inner.readDir(path);
-    this.rec.dirs[path] = v === undefined ? null : v.map((e) => this.red(e));
+    this.rec.dirs[this.red(path)] = v === undefined ? null : v.map((e) => this.red(e));
     return v;
   }
 
   async readLink(path: string): Promise<string | undefined> {
     const v = await this.inner.readLink(path);
-    this.rec.links[path] = v === undefined ? null : this.red(v);
+    this.rec.links[this.red(path)] = v === undefined ? null : this.red(v);
     return v;
   }
 
   async exists(path: string): Promise<boolean> {
     const v = await this.inner.exists(path);
-    this.rec.exists[path] = v;
+    this.rec.exists[this.red(path)] = v;
     return v;
   }
 
   async exec(file: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const r = await this.inner.exec(file, args, opts);
-    this.rec.exec[execKey(file, args, opts.env)] = { ...r, stdout: this.red(r.stdout), stderr: this.red(r.stderr) };
+    this.rec.exec[this.red(execKey(file, args, opts.env))] = { ...r, stdout: this.red(r.stdout), stderr: this.red(r.stderr) };
     return r;
   }
 
   async call<T>(key: string, fn: () => Promise<T>): Promise<T | undefined> {
     const v = await this.inner.call(key, fn);
-    this.rec.calls[key] = v === undefined ? null : this.redactor ? this.redactor.deep(v) : v;
+    this.rec.calls[this.red(key)] = v === undefined ? null : this.redactor ? this.redactor.deep(v) : v;
     return v;
   }
 
@@ -89,7 +89,7 @@ export class RecordingHost implements Host {
       createdAt: new Date().toISOString(),
       source: { description: this.opts.description ?? 'hwprobe capture', redacted: !!this.redactor },
       info: this.redactor ? { ...info, hostname: REDACTED } : info,
-      env: readAllowedEnv(this.opts.env ?? process.env),
+      env: this.redactor ? this.redactor.deep(readAllowedEnv(this.opts.env ?? process.env)) : readAllowedEnv(this.opts.env ?? process.env),
       ...this.rec,
     }) as Capture;
   }

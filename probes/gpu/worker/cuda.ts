@@ -5,19 +5,12 @@
 import koffi from 'koffi';
 import type { LibraryHandle } from 'koffi';
 import type { Kernel } from '../../../src/calibration.js';
+import { loadFirst } from './libpath.js';
 import { CU_ERRORS, CUDART_ERRORS, errorName, LIBRARIES } from '../tables.js';
 
-/** Loads the first library of a list that opens: its handle and name, or the first error. */
+/** Loads the first library of a list that resolves to a trusted absolute path and opens: its handle and name, or the first error. */
 export function openFirst(names: readonly string[]): { lib: LibraryHandle; library: string } | { absent: string } {
-  const errors: string[] = [];
-  for (const name of names) {
-    try {
-      return { lib: koffi.load(name), library: name };
-    } catch (e) {
-      errors.push(`${name}: ${String((e as Error).message ?? e).split('\n')[0]}`);
-    }
-  }
-  return { absent: errors[0] ?? 'not found' };
+  return loadFirst(names, (abs) => koffi.load(abs));
 }
 
 /** One CUDA device from the driver API. */

@@ -7,6 +7,7 @@ import koffi from 'koffi';
 import type { LibraryHandle } from 'koffi';
 import type { Kernel } from '../../../src/calibration.js';
 import { clDeviceType, LIBRARIES } from '../tables.js';
+import { loadFirst } from './libpath.js';
 
 type Ptr = bigint | null;
 
@@ -107,17 +108,10 @@ function bind(lib: LibraryHandle) {
 
 type Cl = ReturnType<typeof bind>;
 
-/** Loads the first OpenCL library that opens, or returns why none did. */
+/** Loads the first OpenCL library that resolves to a trusted absolute path and opens, or returns why none did. */
 export function openOpenCL(): { cl: Cl; library: string } | { absent: string } {
-  const errors: string[] = [];
-  for (const name of LIBRARIES.opencl) {
-    try {
-      return { cl: bind(koffi.load(name)), library: name };
-    } catch (e) {
-      errors.push(`${name}: ${String((e as Error).message ?? e).split('\n')[0]}`);
-    }
-  }
-  return { absent: errors[0] ?? 'no OpenCL library' };
+  const o = loadFirst(LIBRARIES.opencl, (abs) => bind(koffi.load(abs)));
+  return 'absent' in o ? o : { cl: o.lib, library: o.library };
 }
 
 function infoBytes(fn: Cl['getDeviceInfo'], obj: Ptr, param: number): Buffer | undefined {
