@@ -36,11 +36,14 @@ export interface RedactContext {
   secrets?: readonly string[];
 }
 
-/** The secrets of an environment for RedactContext: HOME, USER, LOGNAME and the LD_LIBRARY_PATH entries. */
+/**
+ * The secrets of an environment for RedactContext: HOME (even /root: Node's module search paths
+ * carry it), USER, LOGNAME and the LD_LIBRARY_PATH entries. Longest first, so a prefix does not win.
+ */
 export function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
   const out = [env.HOME, env.USER, env.LOGNAME, ...(env.LD_LIBRARY_PATH ?? '').split(':')];
-  // Too short or too common to be identifying (and "/", "root" would eat paths such as /root/…, /usr/lib).
-  const common = new Set(['/', '/root', 'root', '/usr', '/usr/lib', '/usr/local/lib', '/lib', '/lib64', '/usr/lib64', '/opt']);
+  // Too short or too common to be identifying, and they would eat paths such as /usr/lib/…
+  const common = new Set(['/', 'root', '/usr', '/usr/lib', '/usr/local/lib', '/lib', '/lib64', '/usr/lib64', '/opt']);
   return [...new Set(out.filter((s): s is string => !!s && s.length >= 4 && !common.has(s.replace(/\/+$/, ''))))].sort((a, b) => b.length - a.length);
 }
 
@@ -68,7 +71,8 @@ export class Redactor {
       .replace(CONTAINER_ID, (m) => '0'.repeat(m.length));
     r = allowedValue(r); // URL userinfo (credentials)
     if (this.hostRe) r = r.replace(this.hostRe, REDACTED);
-    if (this.secretRe) r = r.replace(this.secretRe, REDACTED);
+    // A path stays absolute (/[REDACTED]/…), so replay still treats it as a path, consistently in keys and values.
+    if (this.secretRe) r = r.replace(this.secretRe, (m) => (m.startsWith('/') ? `/${REDACTED}` : REDACTED));
     return r;
   }
 
