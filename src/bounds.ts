@@ -14,7 +14,27 @@ export const REPORT_FINDINGS = {
     message: (a: Record<string, unknown>) => `${a.probe} fact ${a.path} = ${a.value} is outside physical bounds (${a.why}): dropped`,
     hint: 'a tool or file printed a value no machine can have: run that tool by hand, and file a capture (`hwprobe capture`) when it is a real machine',
   },
+  TOOL_OUTPUT_UNREADABLE: {
+    severity: 'warning',
+    message: (a: Record<string, unknown>) => `${a.source} (${a.probe} probe) printed output hwprobe cannot read: ${a.quote}`,
+    hint: 'run the tool by hand: a wrapper or a different tool of the same name earlier in PATH prints something else; its facts were not used',
+  },
 } as const;
+
+/** The evidence detail a probe gives a source whose output it could not read; the builder turns it into TOOL_OUTPUT_UNREADABLE. */
+export const UNREADABLE = 'unreadable output';
+
+/** TOOL_OUTPUT_UNREADABLE for each evidence entry marked unreadable that no finding of its probe already names. */
+export function unreadableFindings(probe: string, evidence: readonly { source: string; ok: boolean; detail?: string }[], findings: readonly Finding[]): Finding[] {
+  const t = REPORT_FINDINGS.TOOL_OUTPUT_UNREADABLE;
+  const named = (tool: string) => findings.some((f) => Object.values(f.args ?? {}).some((v) => typeof v === 'string' && v.split(' ')[0] === tool));
+  return evidence
+    .filter((e) => !e.ok && e.detail?.startsWith(UNREADABLE) && !named(e.source.split(' ')[0]))
+    .map((e) => {
+      const args = { probe, source: e.source, quote: e.detail!.slice(0, 200) };
+      return { code: 'TOOL_OUTPUT_UNREADABLE', severity: t.severity, message: t.message(args), args, hint: t.hint };
+    });
+}
 
 /** Longest list kept in facts (a machine with more GPUs, caches or device nodes than this is not one). */
 export const MAX_FACT_LIST = 4096;
@@ -96,6 +116,16 @@ function boundFinding(probe: string, path: string, value: string, why: string): 
   const t = REPORT_FINDINGS.FACT_OUT_OF_BOUNDS;
   const args = { probe, path, value, why };
   return { code: 'FACT_OUT_OF_BOUNDS', severity: t.severity, message: t.message(args), args, hint: t.hint };
+}
+
+/** Longest evidence list kept on a capability (one line per GPU of a million-GPU listing is not evidence). */
+const MAX_EVIDENCE = 64;
+
+/** Cuts capability evidence lists past MAX_EVIDENCE in place, saying how many lines were left out. */
+export function boundEvidence(caps: Record<string, { evidence: string[] }>): void {
+  for (const c of Object.values(caps)) {
+    if (c.evidence.length > MAX_EVIDENCE) c.evidence = [...c.evidence.slice(0, MAX_EVIDENCE), `… and ${c.evidence.length - MAX_EVIDENCE} more lines`];
+  }
 }
 
 /**

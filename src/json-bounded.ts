@@ -115,6 +115,87 @@ export function scanJson(text: string, opts: BoundedJsonOptions = {}): void {
   }
 }
 
+/**
+ * The offset of the first JSON syntax error, for V8 messages that carry no position ("Unexpected
+ * token ']', ... is not valid JSON"). A small recursive-descent checker: it runs only after
+ * JSON.parse failed and after scanJson bounded the depth, so the recursion is bounded too.
+ */
+export function syntaxErrorOffset(t: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < t.length && ' \t\n\r'.includes(t[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const lit = (w: string) => (t.startsWith(w, i) ? (i += w.length) : fail());
+  const str = () => {
+    i++;
+    while (i < t.length && t[i] !== '"') {
+      if (t.charCodeAt(i) < 0x20) fail();
+      if (t[i] === '\\') {
+        i++;
+        if (t[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(t.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(t[i] ?? '')) fail();
+      }
+      i++;
+    }
+    if (t[i] !== '"') fail();
+    i++;
+  };
+  const num = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(t.slice(i, i + 400));
+    if (!m || !m[0] || m[0] === '-') fail();
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = t[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (t[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (t[i] !== '"') fail();
+        str();
+        ws();
+        if (t[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (t[i] === ',') i++;
+        else if (t[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (t[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (t[i] === ',') i++;
+        else if (t[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') str();
+    else if (c === 't') lit('true');
+    else if (c === 'f') lit('false');
+    else if (c === 'n') lit('null');
+    else num();
+  };
+  try {
+    value();
+    ws();
+    return i < t.length ? i : -1;
+  } catch (pos) {
+    return typeof pos === 'number' ? pos : -1;
+  }
+}
+
 /** JSON.parse behind the bounded scan; a UTF-8 BOM is accepted. Throws JsonLimitError or SyntaxError. */
 export function parseJsonBounded(text: string, opts: BoundedJsonOptions = {}): unknown {
   const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

@@ -1,7 +1,6 @@
 /** Reading and writing the JSON files hwprobe takes and makes, with clear errors and atomic writes. */
 import { promises as fs, constants as fsConstants, openSync, fstatSync, readSync, closeSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { JsonLimitError, lineCol, parseJsonBounded } from './json-bounded.js';
+import { JsonLimitError, lineCol, parseJsonBounded, syntaxErrorOffset } from './json-bounded.js';
 import { dirname, basename, join } from 'node:path';
 import { InputError } from './errors.js';
 import { validate, type SchemaIssue, type SchemaName } from './schemas.js';
@@ -41,12 +40,6 @@ export function readInputText(file: string, shown = file): string {
   }
 }
 
-/** Where YAML's parser (JSON is YAML 1.2) puts the first syntax error, for V8 messages that carry no position. */
-function yamlErrorPos(text: string): { line: number; col: number } | undefined {
-  const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-  return parseDocument(text).errors[0]?.linePos?.[0];
-}
-
 /**
  * Parses JSON text from a file: a UTF-8 BOM is accepted; nesting is bounded; a duplicate key is
  * refused (as YAML refuses it); every error is an InputError naming file, line and column.
@@ -59,7 +52,8 @@ export function parseJson(text: string, file: string): unknown {
     const msg = (e as Error).message;
     const m = /position (\d+)/.exec(msg);
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    const pos = m ? lineCol(body, Number(m[1])) : yamlErrorPos(body);
+    const off = m ? Number(m[1]) : syntaxErrorOffset(body);
+    const pos = off >= 0 ? lineCol(body, off) : undefined;
     throw new InputError(`${file}: not valid JSON${pos ? ` at line ${pos.line} column ${pos.col}` : ''}: ${msg}`);
   }
 }

@@ -7,7 +7,7 @@ import { Redactor } from './host/redact.js';
 import { validate } from './schemas.js';
 import { InternalError } from './errors.js';
 import { VERSION } from './version.js';
-import { boundFacts, foldFindings } from './bounds.js';
+import { boundEvidence, boundFacts, foldFindings, unreadableFindings } from './bounds.js';
 
 /** Options recorded in the report. */
 export interface ReportOptions {
@@ -51,8 +51,9 @@ export function buildReport(host: Host, run: RunResult, opts: ReportOptions): Re
   for (const id of Object.keys(run.detections).sort()) {
     const d = run.detections[id];
     Object.assign(capabilities, d.capabilities);
-    findings.push(...d.findings, ...boundFacts(id, d.facts)); // before anything below reads a fact
+    findings.push(...d.findings, ...boundFacts(id, d.facts), ...unreadableFindings(id, run.probes[id]?.evidence ?? d.evidence, d.findings)); // before anything below reads a fact
   }
+  boundEvidence(capabilities);
   const logical = typeof cpu.logicalCpus === 'number' ? cpu.logicalCpus : info.cpuCount;
 
   let report: Report = {

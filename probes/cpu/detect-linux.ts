@@ -27,6 +27,7 @@ import { armPackagesAreClusters, countTopology, readCaches, readOnlineCount, rea
 import { detectEmulation } from '../environment/virt.js';
 import { compareWithSi, siCpu } from './systeminfo.js';
 import { finding } from './findings.js';
+import { UNREADABLE } from '../../src/bounds.js';
 
 const CPUINFO = '/proc/cpuinfo';
 const AUXV = '/proc/self/auxv';
@@ -115,9 +116,15 @@ export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detec
   let ls: LscpuFacts | null = null;
   if (lscpuRes) {
     if (lscpuRes.status === 'ok') {
-      ls = lscpuFacts(parseLscpu(lscpuRes.stdout), lscpuRes.stdout);
-      sources.push('lscpu');
-      ev.push({ source: 'lscpu', ok: true });
+      const table = parseLscpu(lscpuRes.stdout);
+      // Output without lscpu's own keys is another program's (a wrapper, a planted tool): not a source.
+      if (!('Architecture' in table) && !('CPU(s)' in table)) {
+        ev.push({ source: 'lscpu', ok: false, detail: `${UNREADABLE}: ${JSON.stringify(lscpuRes.stdout.trim().split('\n')[0].slice(0, 120))}` });
+      } else {
+        ls = lscpuFacts(table, lscpuRes.stdout);
+        sources.push('lscpu');
+        ev.push({ source: 'lscpu', ok: true, ...(lscpuRes.note ? { detail: lscpuRes.note } : {}) });
+      }
     } else ev.push({ source: 'lscpu', ok: false, detail: execDetail(lscpuRes) });
   }
   const lsId = emulated ? null : ls;

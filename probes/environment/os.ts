@@ -1,6 +1,7 @@
 /** Operating system, kernel, libc and runtime versions. */
 import type { Host } from '../../src/host/host.js';
 import { Trail, EXEC_TIMEOUT_MS, firstLine } from './util.js';
+import { UNREADABLE } from '../../src/bounds.js';
 
 /** Distribution identity, as /etc/os-release (or the platform's equivalent) names it. */
 export interface OsFacts {
@@ -80,6 +81,11 @@ async function linuxLibc(host: Host, trail: Trail, signal?: AbortSignal): Promis
   trail.add('/lib', lib !== undefined, lib === undefined ? 'absent or unreadable' : undefined);
   const glibc = getconf.status === 'ok' ? parseGetconfLibc(getconf.stdout) : undefined;
   if (glibc) return { family: 'glibc', version: glibc };
+  if (getconf.status === 'ok' && getconf.stdout.trim()) {
+    // It answered, but not as getconf does: say so (the builder raises TOOL_OUTPUT_UNREADABLE).
+    const e = trail.evidence.find((x) => x.source === 'getconf GNU_LIBC_VERSION');
+    if (e) Object.assign(e, { ok: false, detail: `${UNREADABLE}: ${JSON.stringify(getconf.stdout.trim().split('\n')[0].slice(0, 120))}` });
+  }
   const musl = findMuslLoader(lib);
   if (musl) {
     // The loader run without arguments prints its usage (with the version) and exits 1.

@@ -28,8 +28,10 @@ export class Trail {
     const out = firstLine(r.stdout)?.slice(0, 200);
     const detail =
       r.status === 'ok' ? out : r.status === 'failed' ? `exit ${r.code ?? r.signal}${out ? `: ${out}` : ''}` : r.status;
-    // A program that ran and exited non-zero still answered (systemd-detect-virt exits 1 for "none").
-    this.add(source, r.status === 'ok' || r.status === 'failed', detail);
+    // A program that ran and exited non-zero still answered (systemd-detect-virt exits 1 for "none");
+    // one killed by a signal did not.
+    const killed = r.status === 'failed' && r.code === null;
+    this.add(source, r.status === 'ok' || (r.status === 'failed' && !killed), killed ? `killed by ${r.signal ?? 'a signal'}` : detail);
     return r;
   }
 }
