@@ -50,6 +50,13 @@ export function workerSource(): string {
   ].join('\n');
 }
 
+/**
+ * Each worker isolate's reservations, kept small: V8 reserves a code range per isolate (128 MiB by
+ * default), and under `ulimit -v 2000000` the reservation failed with a *fatal* OOM that killed the
+ * whole run, report and all (issue 13 §6). The kernel's code is a few lines; 16 MiB is plenty.
+ */
+const WORKER_LIMITS = { codeRangeSizeMb: 16, maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
+
 /** Steps each worker runs once at start, untimed (about a millisecond of work). */
 const WARM_STEPS = 1 << 20;
 
@@ -61,7 +68,7 @@ export async function startPool(size: number): Promise<WorkerPool> {
     await Promise.all(workers.map((w) => w.terminate().catch(() => 0)));
   };
   try {
-    for (let i = 0; i < size; i++) workers.push(new Worker(src, { eval: true, execArgv: [], stdout: true, stderr: true }));
+    for (let i = 0; i < size; i++) workers.push(new Worker(src, { eval: true, execArgv: [], stdout: true, stderr: true, resourceLimits: WORKER_LIMITS }));
     await Promise.all(
       workers.map((w) => new Promise<void>((resolve, reject) => {
         w.once('online', resolve);
