@@ -387,7 +387,7 @@ function examples(list: readonly (readonly [string, string])[]): string {
   return ['Examples:', ...list.flatMap(([cmd, what]) => [`  ${cmd}`, `      ${what}`])].join('\n') + `\n\n${EXIT_CODES}`;
 }
 
-const EXIT_CODES = 'exit codes: 0 ok · 1 an expectation failed · 2 usage or input error · 3 internal error · 130 interrupted';
+const EXIT_CODES = 'exit codes: 0 ok · 1 an expectation failed · 2 usage or input error · 3 internal error · 128+signal interrupted (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)';
 
 /**
  * "did you mean" for unknown flags: yargs' `recommendCommands` covers commands only, and `strict()`
