@@ -22,8 +22,21 @@ const SI_CPU_MODULE = createRequire(import.meta.url).resolve('systeminformation/
 /** Deadline of one systeminformation child: well inside the probe's default 10 s. */
 export const SI_TIMEOUT_MS = 3000;
 
-/** Runs one systeminformation cpu-module function in a bounded child; its JSON result, or an Error naming what happened. */
-async function siChild(fn: 'cpu' | 'cpuFlags', timeoutMs = SI_TIMEOUT_MS): Promise<unknown> {
+/** One answer per function and process: what systeminformation reads (lscpu, dmidecode) does not change while we run. */
+const siAnswers = new Map<string, Promise<unknown>>();
+
+/** Runs one systeminformation cpu-module function in a bounded child, once per process; its JSON result, or an Error naming what happened. */
+function siChild(fn: 'cpu' | 'cpuFlags'): Promise<unknown> {
+  let p = siAnswers.get(fn);
+  if (!p) {
+    p = siChildRun(fn);
+    siAnswers.set(fn, p);
+    p.catch(() => siAnswers.delete(fn)); // a failure is not cached: the next run asks again
+  }
+  return p;
+}
+
+async function siChildRun(fn: 'cpu' | 'cpuFlags', timeoutMs = SI_TIMEOUT_MS): Promise<unknown> {
   const script = `require(${JSON.stringify(SI_CPU_MODULE)}).${fn}().then((r) => process.stdout.write(JSON.stringify(r ?? null)), (e) => { process.stderr.write(String(e)); process.exitCode = 1; })`;
   const r = await runBounded(process.execPath, ['-e', script], process.env, { timeoutMs, maxBytes: 1 << 20 });
   if (r.status === 'timeout') throw new Error(`no answer within ${timeoutMs} ms (its shell commands hung): killed`);

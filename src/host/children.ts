@@ -91,15 +91,30 @@ export function liveCount(): number {
   return live.size;
 }
 
-/** SIGKILLs a process group; true when it existed. */
-export function killGroup(pid: number): boolean {
-  try {
-    if (process.platform === 'win32') process.kill(pid, 'SIGKILL');
-    else process.kill(-pid, 'SIGKILL');
-    return true;
-  } catch {
-    return false;
+/**
+ * SIGKILLs a process group and its leader; true when the group existed. The leader is also killed
+ * by pid: between fork and its setsid() the child has no group of its own yet, and no marker in its
+ * environ before exec, so a group kill alone missed a child spawned just before a SIGHUP (seen once
+ * in the hostile suite: a systeminformation child left running).
+ */
+export function killGroup(pid: number, leader = true): boolean {
+  let group = false;
+  if (process.platform !== 'win32') {
+    try {
+      process.kill(-pid, 'SIGKILL');
+      group = true;
+    } catch {
+      /* no such group (yet, or any more) */
+    }
   }
+  if (leader) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  return group;
 }
 
 /**
@@ -138,9 +153,12 @@ export function sweepMarked(name: string, value: string): number {
   return killed;
 }
 
-/** Kills what one command left behind: its group and any marked descendant. */
-export function reapCommand(pid: number | undefined, marker: string): void {
-  if (pid !== undefined) killGroup(pid);
+/**
+ * Kills what one command left behind: its group and any marked descendant. `exited`: the leader has
+ * been reaped, so its pid may already belong to someone else and only the group is signalled.
+ */
+export function reapCommand(pid: number | undefined, marker: string, exited = false): void {
+  if (pid !== undefined) killGroup(pid, !exited);
   sweepMarked(EXEC_VAR, marker);
 }
 

@@ -95,7 +95,7 @@ export function runBounded(
     let note: string | undefined;
     let done = false;
     let graceTimer: NodeJS.Timeout | undefined;
-    const killTree = () => reapCommand(child.pid, marker);
+    const killTree = () => reapCommand(child.pid, marker, exited !== undefined);
     const take = (chunks: Buffer[], len: number, b: Buffer): number => {
       const room = maxBytes - len;
       if (room <= 0) {
