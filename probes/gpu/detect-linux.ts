@@ -7,7 +7,7 @@ import { parseAmdSmiJson, parseClinfoList, parseRocmSmiJson, parseVulkaninfoSumm
 import { readMasks } from './env-masks.js';
 import { runTool } from './tools.js';
 import { runWorker, type WorkerRun } from './worker-client.js';
-import { askSharedWorker, devNodes, GPU_STACKS, librariesPresent } from './shared-worker.js';
+import { askSharedWorker, devNodes, GPU_STACKS, librariesPresent, WORKER_URL } from './shared-worker.js';
 import { TOOL_TIMEOUT_MS, TOOLS, WORKER_TIMEOUT_MS } from './tables.js';
 import { derive, type GpuFacts } from './derive.js';
 
@@ -39,6 +39,23 @@ function clinfoOrThrow(text: string): ReturnType<typeof parseClinfoList> {
   return r;
 }
 
+/**
+ * Each stack's failure contained to that stack: when the worker crashed or hung, the stacks it did
+ * not reach are asked again in a fresh worker of their own, until `allBy` (an OpenCL crash used to
+ * hide a working cudart, issue 13 §2). `ok` stays false, so facts.stackErrors names the stack that failed.
+ */
+async function retryUnreached(host: Host, run: WorkerRun, signal: AbortSignal, allBy: number): Promise<WorkerRun> {
+  for (let tries = 1; tries < STACKS.length && !run.ok && !signal.aborted; tries++) {
+    const left = STACKS.filter((s) => run.stacks[s]?.status === 'error' && run.stacks[s]?.error?.startsWith('not reached'));
+    const ms = allBy - performance.now();
+    if (!left.length || ms < 500) break;
+    const again = await runWorker(host, `${WORKER_KEY}.retry.${left.join(',')}`, WORKER_URL, ['query', left.join(',')], left, ms, signal);
+    if (host.kind === 'replay' && again.detail === 'not in capture') break;
+    run = { ok: false, detail: `${run.detail}; again for ${left.join(',')}: ${again.detail}`, stacks: { ...run.stacks, ...again.stacks } };
+  }
+  return run;
+}
+
 /** Linux detection. Never throws: each source that fails is an evidence entry or a finding. */
 export async function detectLinux(host: Host, ctx: ProbeContext, opts: DetectOptions = {}): Promise<Detection> {
   const ev: Evidence[] = [];
@@ -60,7 +77,8 @@ export async function detectLinux(host: Host, ctx: ProbeContext, opts: DetectOpt
     const devs = await nodesP;
     if (!(await librariesPresent(host, devs))) return undefined;
     if (opts.workerUrl) return runWorker(host, WORKER_KEY, opts.workerUrl, ['query', STACKS.join(',')], STACKS, WORKER_TIMEOUT_MS, signal);
-    return askSharedWorker(host, WORKER_KEY, STACKS);
+    const first = await askSharedWorker(host, WORKER_KEY, STACKS, Math.min(WORKER_TIMEOUT_MS, budget * 0.45));
+    return retryUnreached(host, first, signal, t0 + budget * 0.75);
   })();
 
   const [pci, drm, nodes, nvidiaVersion, smiCsv, smiXml, rocm, amd, vulkan, worker] = await Promise.all([

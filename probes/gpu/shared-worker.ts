@@ -53,13 +53,13 @@ async function plannedStacks(host: Host): Promise<string[]> {
 
 const runs = new WeakMap<Host, Promise<ExecResult>>();
 
-/** The run's one worker child: started by the first caller, shared by the rest. */
-function sharedRun(host: Host): Promise<ExecResult> {
+/** The run's one worker child: started by the first caller, shared by the rest. `timeoutMs`: the first caller's cut (derived from its probe deadline). */
+function sharedRun(host: Host, timeoutMs = Math.max(WORKER_TIMEOUT_MS, AMX_TIMEOUT_MS)): Promise<ExecResult> {
   let p = runs.get(host);
   if (!p) {
     p = plannedStacks(host).then((stacks) =>
       host.exec(process.execPath, [...workerArgv(WORKER_URL), 'query', stacks.join(',')], {
-        timeoutMs: Math.max(WORKER_TIMEOUT_MS, AMX_TIMEOUT_MS),
+        timeoutMs: Math.round(timeoutMs),
         maxBytes: 1 << 20,
       }),
     );
@@ -69,6 +69,6 @@ function sharedRun(host: Host): Promise<ExecResult> {
 }
 
 /** Reads `stacks` from the run's shared worker, recorded (and replayed) under `key`. */
-export function askSharedWorker(host: Host, key: string, stacks: readonly string[]): Promise<WorkerRun> {
-  return readWorker(host, key, stacks, () => sharedRun(host));
+export function askSharedWorker(host: Host, key: string, stacks: readonly string[], timeoutMs?: number): Promise<WorkerRun> {
+  return readWorker(host, key, stacks, () => sharedRun(host, timeoutMs));
 }
