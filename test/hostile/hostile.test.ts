@@ -95,8 +95,18 @@ function badIcd(c: Ctx, how: 'crash' | 'hang'): string {
   return vendors;
 }
 
-/** Processes still carrying a case's marker (and kills them, so one failure does not leak into the next row). */
-function leftovers(id: string): string[] {
+/**
+ * Processes still carrying a case's marker, a moment after hwprobe exited (a SIGKILL it sent just
+ * before exiting is delivered, but the target may not be torn down yet on a loaded machine); kills
+ * them, so one failure does not leak into the next row.
+ */
+async function leftovers(id: string): Promise<string[]> {
+  if (!scan(id, false).length) return [];
+  await new Promise((r) => setTimeout(r, 300));
+  return scan(id, true);
+}
+
+function scan(id: string, kill: boolean): string[] {
   if (!linux) return [];
   const needle = `HOSTILE_CASE=${id}\0`;
   const out: string[] = [];
@@ -106,7 +116,7 @@ function leftovers(id: string): string[] {
       const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
       if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') continue; // exited, waiting for a reaper that is not ours
       out.push(`${p} ${readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`);
-      process.kill(Number(p), 'SIGKILL');
+      if (kill) process.kill(Number(p), 'SIGKILL');
     } catch {
       /* gone */
     }
@@ -554,7 +564,7 @@ rows.forEach((row, i) => {
     const s = row.setup(c);
     const limit = row.deadlineMs + 2000 + startupMs;
     const r = await hwprobe(c, s, limit + 10_000);
-    const left = leftovers(c.id);
+    const left = await leftovers(c.id);
     const ran = readdirSync(c.traps);
     assert.equal(ran, [], `nothing from the cwd ran or loaded (${ran.join(', ')})`);
     assert.equal(left, [], 'no process left behind');
