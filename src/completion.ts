@@ -9,7 +9,7 @@ const COMMANDS = ['run', 'capture', 'check', 'diff', 'profiles', 'schema', 'vali
 const COMMON = ['--probes', '--timeout', '--redact', '--no-redact', '--quiet', '--verbose', '--help', '--version'];
 const OUTPUT = ['--format', '--json', '--out', '--nfd-refresh', '--nfd-metrics'];
 const FLAGS: Record<string, string[]> = {
-  run: [...COMMON, ...OUTPUT, '--calibrate', '--replay', '--tui', '--no-tui', '--expect', '--strict', '--baseline', '--tolerance', '--timings'],
+  run: [...COMMON, ...OUTPUT, '--calibrate', '--replay', '--tui', '--no-tui', '--expect', '--strict', '--baseline', '--tolerance', '--timings', '--project'],
   capture: [...COMMON, '--out', '--description'],
   check: [...OUTPUT, '--expect', '--strict', '--help', '--version'],
   diff: [...OUTPUT, '--tolerance', '--help', '--version'],
@@ -21,7 +21,7 @@ const FLAGS: Record<string, string[]> = {
 /** Every long flag of every command (for "did you mean"). */
 export const FLAG_NAMES: readonly string[] = [...new Set(Object.values(FLAGS).flat())];
 /** Flags whose value is a path: the shell completes file names. */
-const FILE_FLAGS = new Set(['--out', '--replay', '--baseline']);
+const FILE_FLAGS = new Set(['--out', '--replay', '--baseline', '--project']);
 /** The word the script turns into file-name completion. */
 export const FILES = '__files__';
 
