@@ -79,12 +79,13 @@ live('live: agrees with lscpu (Model name, CPU(s), Flags)', lscpuOut !== null &&
   assert.equal(d.findings.filter((x) => x.code === 'CPU_SOURCE_DISAGREE'), []);
 });
 
-live('live: detection is fast and never throws', process.platform === 'linux', 'not Linux', async () => {
-  await cpuProbe.detect(new NodeHost(), ctx()); // warm-up: dynamic imports
-  const t0 = performance.now();
-  await cpuProbe.detect(new NodeHost(), ctx());
-  const ms = performance.now() - t0;
-  assert.ok(ms < 500, `${ms} ms`); // generous: CI machines are slow; ~20 ms warm here
+// Detection time is a figure for the bench (test/bench/detect.bench.ts), not a test: a timed
+// assertion fails on a busy runner without anything being wrong.
+live('live: detection twice in one process gives the same answer and never throws', process.platform === 'linux', 'not Linux', async () => {
+  const a = await cpuProbe.detect(new NodeHost(), ctx());
+  const b = await cpuProbe.detect(new NodeHost(), ctx());
+  assert.equal(Object.keys(b.capabilities).sort(), Object.keys(a.capabilities).sort());
+  assert.equal(b.facts.flags, a.facts.flags);
 });
 
 test.run();

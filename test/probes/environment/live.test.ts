@@ -18,11 +18,9 @@ function tool(file: string, args: string[], env?: NodeJS.ProcessEnv): string | u
   return r.stdout.trim();
 }
 
-test('live: detection is fast and complete', async () => {
-  const t0 = performance.now();
+// Its time is a bench figure (test/bench/detect.bench.ts), not asserted here: a busy runner is not a defect.
+test('live: detection is complete', async () => {
   const d = await environmentProbe.detect(new NodeHost(), ctx());
-  const ms = performance.now() - t0;
-  assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
   assert.equal(Object.keys(d.capabilities).sort(), ['env.ci', 'env.container', 'env.cpu-quota', 'env.emulated', 'env.memory-limit', 'env.virtualized']);
   const f = d.facts as Record<string, any>;
   assert.is(f.node, process.versions.node);
