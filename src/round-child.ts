@@ -11,6 +11,7 @@
  * node:child_process directly (not Host); argv and env come from the probe, never from the cwd.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { parseJsonBounded } from './json-bounded.js';
 
 /** How long close() waits for a child to exit on its own before killing it. */
 export const CLOSE_GRACE_MS = 1000;
@@ -121,7 +122,7 @@ export class RoundChild {
       if (!line) continue;
       let m: unknown;
       try {
-        m = JSON.parse(line);
+        m = parseJsonBounded(line);
       } catch {
         return this.kill(`printed garbage: ${JSON.stringify(line.slice(0, 60))}`);
       }

@@ -267,7 +267,7 @@ async function inspectProject(host: Host, explicit: string | undefined, own: Par
   const text = await host.readFile(p.join(dir, 'package.json'));
   let json: Record<string, unknown> = {};
   try {
-    json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    json = text ? (parseJsonBounded(text) as Record<string, unknown>) : {};
   } catch {
     /* not a package.json Node could read either; its packages are still looked for */
   }
