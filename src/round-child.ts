@@ -12,6 +12,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { parseJsonBounded } from './json-bounded.js';
+import { childEnv, reapOnExit, track } from './host/children.js';
 
 /** How long close() waits for a child to exit on its own before killing it. */
 export const CLOSE_GRACE_MS = 1000;
@@ -43,12 +44,17 @@ export class RoundChild {
   private readonly onAbort = () => this.kill('was interrupted');
 
   private constructor(private readonly o: RoundChildOptions) {
+    // The same environment and registry as every other child (src/host/children.ts): search lists
+    // cleaned, marked, in a process group of its own, so reapAll() finds it on every exit path.
     this.child = spawn(process.execPath, o.argv, {
-      env: o.env ?? {},
+      env: childEnv(o.env ?? {}).env,
       ...(o.cwd ? { cwd: o.cwd } : {}),
       stdio: ['pipe', 'pipe', 'pipe', ...(o.channel === 'fd3' ? (['pipe'] as const) : [])],
+      detached: process.platform !== 'win32',
       windowsHide: true,
     });
+    reapOnExit();
+    const untrack = this.child.pid !== undefined ? track(this.child.pid) : () => {};
     const channel = (o.channel === 'fd3' ? this.child.stdio[3] : this.child.stdout) as NodeJS.ReadableStream;
     if (o.channel === 'fd3') this.child.stdout!.resume(); // banners: read and dropped
     channel.on('data', (b: Buffer) => this.onData(b.toString()));
@@ -59,6 +65,7 @@ export class RoundChild {
     this.child.on('error', (e) => this.kill(`could not start: ${e.message}`));
     this.exited = new Promise((res) => {
       this.child.on('close', (code, sig) => {
+        untrack();
         o.signal?.removeEventListener('abort', this.onAbort);
         const tail = this.stderr.trim().split('\n').filter(Boolean).at(-1)?.slice(0, 200);
         this.why ??= sig ? `was killed by ${sig}` : `exited with code ${code}${tail ? `: ${tail}` : ''}`;
