@@ -18,7 +18,7 @@
  * OpenSSL variables, so both sides see the environment the detection saw.
  * Calibration measures the real machine, so it may use node:child_process directly (not Host).
  */
-import { fileURLToPath } from 'node:url';
+import { siblingWorker, workerArgv as nodeWorkerArgv } from '../../src/worker-argv.js';
 import { getCiphers, getHashes } from 'node:crypto';
 import type { Calibration, Detection, Finding, Metric, ProbeContext } from '../../src/types.js';
 import {
@@ -62,9 +62,7 @@ export const CHILD_RESTARTS = 2;
 
 /** node arguments that run worker.ts (under tsx, resolved absolutely) or the compiled worker.js. */
 export function workerArgv(config: { level: 'quick' | 'full'; budget?: Partial<LevelBudget> }): string[] {
-  const ts = fileURLToPath(import.meta.url).endsWith('.ts');
-  const worker = fileURLToPath(new URL(ts ? './worker.ts' : './worker.js', import.meta.url));
-  return [...(ts ? ['--import', import.meta.resolve('tsx')] : []), worker, JSON.stringify(config)];
+  return [...nodeWorkerArgv(siblingWorker(import.meta.url, 'worker')), JSON.stringify(config)];
 }
 
 /**

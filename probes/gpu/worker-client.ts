@@ -9,9 +9,9 @@
  * key holds machine-specific paths (node binary, install directory) and a replay elsewhere must
  * still find it.
  */
-import { fileURLToPath } from 'node:url';
 import type { ExecResult, Host } from '../../src/host/host.js';
 import { parseJsonBounded } from '../../src/json-bounded.js';
+import { workerArgv } from '../../src/worker-argv.js';
 
 /** How one stack fared in the worker. */
 export type StackStatus = 'ok' | 'error' | 'absent' | 'unknown';
@@ -31,19 +31,7 @@ export interface WorkerRun {
   stacks: Record<string, StackAnswer>;
 }
 
-/** Node arguments that run a worker module: under tsx (a .ts file) the tsx loader is imported by absolute URL. */
-export function workerArgv(workerUrl: URL): string[] {
-  const file = fileURLToPath(workerUrl);
-  if (!file.endsWith('.ts')) return [file];
-  // Resolved from this module, never from the current directory.
-  return ['--import', import.meta.resolve('tsx'), file];
-}
-
-/** The worker module next to a caller: `name.ts` under tsx, `name.js` once built. */
-export function siblingWorker(base: string, name: string): URL {
-  const ext = base.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./${name}${ext}`, base);
-}
+export { siblingWorker, workerArgv } from '../../src/worker-argv.js';
 
 /** Reads the worker's JSON lines into per-stack answers; stacks begun but not finished get the crash detail. */
 export function parseWorkerOutput(r: ExecResult, stacks: readonly string[]): WorkerRun {

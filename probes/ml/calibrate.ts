@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { siblingWorker, workerArgv as nodeWorkerArgv } from '../../src/worker-argv.js';
 import {
   abMetric,
   combineKernels,
@@ -45,10 +46,7 @@ export type MlRounds = Partial<Record<KernelName, Partial<Record<BackendId, numb
 
 /** Node arguments that run the worker: under tsx (this file is .ts) the tsx loader is imported by absolute URL. */
 export function workerArgv(): string[] {
-  const self = fileURLToPath(import.meta.url);
-  const ts = self.endsWith('.ts');
-  const file = join(dirname(self), ts ? 'worker.ts' : 'worker.js');
-  return ts ? ['--import', import.meta.resolve('tsx'), file] : [file];
+  return nodeWorkerArgv(siblingWorker(import.meta.url, 'worker'));
 }
 
 /** The package root (for the child's cwd: never the user's current directory). */
