@@ -25,7 +25,7 @@ import {
   GLIBC_TO_KERNEL, LDSO_BY_ARCH, X86_64_LEVEL_NAMES, type ArchFamily, type X86Level } from './tables.js';
 import { armPackagesAreClusters, countTopology, readCaches, readOnlineCount, readCoreTypes, readCpufreq, readSmtActive, readTopology, readVectorLengths } from './sysfs.js';
 import { detectEmulation } from '../environment/virt.js';
-import { compareWithSi, siCpu } from './systeminfo.js';
+import { compareWithSi, siCpu, SI_CPU_KEY } from './systeminfo.js';
 import { finding } from './findings.js';
 import { UNREADABLE } from '../../src/bounds.js';
 
@@ -62,7 +62,7 @@ export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detec
   // auxv on every family whose kernel has hwcaps, and on any unknown arch (a replayed foreign capture)
   const wantAuxv = HWCAP_FAMILIES.has(family) || family === 'other';
   // Everything independent runs at once: the whole detection must stay well under 100 ms.
-  const [cpuinfoText, lscpuRes, auxvBytes, caches, freq, smtActive, vlen, ldsoRes, si, topo, emu, deviceTree, online] = await Promise.all([
+  const [cpuinfoText, lscpuRes, auxvBytes, caches, freq, smtActive, vlen, ldsoRes, topo, emu, deviceTree, online] = await Promise.all([
     guard(CPUINFO, ev, () => host.readFile(CPUINFO)),
     guard('lscpu', ev, () => host.exec('lscpu', [], { timeoutMs: 2000 })),
     wantAuxv ? guard(AUXV, ev, () => host.readBinary(AUXV)) : undefined,
@@ -71,7 +71,6 @@ export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detec
     guard('sysfs smt', ev, () => readSmtActive(host)),
     family === 'arm64' ? guard('/proc/sys/abi', ev, () => readVectorLengths(host)) : undefined,
     ldso ? guard(ldso, ev, () => host.exec(ldso, ['--help'], { timeoutMs: 2000 })) : undefined,
-    siCpu(host),
     guard('sysfs topology', ev, () => readTopology(host)),
     guard('emulation', ev, () => detectEmulation(host)),
     family === 'arm64' || family === 'arm' ? host.exists('/proc/device-tree') : false,
@@ -349,10 +348,19 @@ export async function detectLinux(host: Host, _ctx: ProbeContext): Promise<Detec
   }
   if (family === 'arm64') facts.armLevel = primary ? armLevel(features) : null;
 
-  // Second sources: lscpu and systeminformation
+  // Second sources: lscpu, else systeminformation. On Linux systeminformation's cpu() is itself a
+  // reading of lscpu and /proc/cpuinfo (it runs lscpu three times), so once lscpu has answered it
+  // adds no fact, only a Node child and ~300 ms of CPU (issue 17: skip what an earlier source
+  // answered). It is asked when lscpu is missing, failed or printed something else, but not when
+  // lscpu hung: systeminformation would run the same lscpu and hang on it too.
   if (ci && ls && !emulated) d.findings.push(...compareLscpu(ci, ls));
-  ev.push(si.evidence);
-  if (si.cpu) {
+  const si = ls
+    ? null
+    : lscpuRes?.status === 'timeout'
+      ? { cpu: undefined, evidence: { source: SI_CPU_KEY, ok: false, detail: 'not asked: lscpu hung, and systeminformation runs lscpu itself' } }
+      : await siCpu(host);
+  if (si) ev.push(si.evidence);
+  if (si?.cpu) {
     sources.push('systeminformation');
     if (!emulated) d.findings.push(...compareWithSi(CPUINFO, { vendor: ci?.vendor ?? null, model: ci?.model ?? null, logicalCpus: ci?.logicalCpus ?? null }, si.cpu));
   }
