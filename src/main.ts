@@ -19,8 +19,9 @@ export interface CliIo {
   stdin?: import('node:stream').Readable & { isTTY?: boolean };
 }
 
-// yargs 17's CommonJS build loads in ~10 ms; the ESM entry of yargs 18 took ~50 ms here, a third of the start-up budget.
-const yargs = createRequire(import.meta.url)('yargs/yargs') as typeof import('yargs').default;
+// yargs 17's CommonJS build (the ESM entry of yargs 18 took ~50 ms here) is still ~30 ms of CPU
+// to load, so it is required only when plainRunArgs cannot read the command line by itself.
+const loadYargs = () => createRequire(import.meta.url)('yargs/yargs') as typeof import('yargs').default;
 
 const FORMATS = ['text', 'json', 'markdown', 'junit', 'github', 'nfd', 'prometheus'] as const;
 type Format = (typeof FORMATS)[number];
@@ -207,9 +208,12 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     // The JSON output stays a report (the contract); verdicts and the diff go to stderr as text.
     text = (await import('./render/json.js')).renderJson(report);
     // The verdicts are in the report (`expectations`); the text copies on stderr are for a person watching.
-    const { renderVerdictsText, renderDiffText } = await import('./render/text.js');
-    if (check && !args.quiet) io.stderr.write(renderVerdictsText(check, { color: false }));
-    if (diff && !args.quiet) io.stderr.write(renderDiffText(diff, { color: false }));
+    if ((check || diff) && !args.quiet) {
+      // Loaded only when there is something to print: a plain `--json` run does not pay for it.
+      const { renderVerdictsText, renderDiffText } = await import('./render/text.js');
+      if (check) io.stderr.write(renderVerdictsText(check, { color: false }));
+      if (diff) io.stderr.write(renderDiffText(diff, { color: false }));
+    }
   } else text = await render(format, { report, check, diff }, color, true, { verbose: !!args.verbose, truncate: !args.out && !!io.stdout.isTTY, nfd: nfdOptions(args) });
   await emit(text, format, args.out, io);
   return code;
@@ -365,6 +369,41 @@ async function validateExpectations(file: string, io: CliIo): Promise<number> {
   return EXIT.OK;
 }
 
+/** The defaults of the run command's options, shared by its yargs definition and plainRunArgs. */
+const RUN_DEFAULTS = { timeout: 10, redact: true, calibrate: 'quick' as CalibrationLevel, tui: true, tolerance: 0.25, strict: false } as const;
+
+/**
+ * The run command's arguments when the command line is one of the plain forms that hooks and
+ * scripts run often (`hwprobe`, `hwprobe --json --calibrate off --probes cpu,environment -q`,
+ * `--timings`, `--no-tui`), without loading yargs (~30 ms of a ~300 ms detection, issue 17).
+ * Anything else, a repeated flag, a value that looks like a flag or a level that is not one,
+ * returns undefined and goes through yargs, which owns every message and the help.
+ */
+export function plainRunArgs(argv: readonly string[]): RunArgs | undefined {
+  const a: RunArgs = { ...RUN_DEFAULTS };
+  const seen = new Set<string>();
+  const once = (k: string) => !seen.has(k) && !!seen.add(k);
+  const rest = argv[0] === 'run' ? argv.slice(1) : argv;
+  for (let i = 0; i < rest.length; i++) {
+    const t = rest[i];
+    const eq = /^--(calibrate|probes)=(.*)$/.exec(t);
+    const [flag, value] = eq ? [`--${eq[1]}`, eq[2]] : [t, undefined];
+    if (!once(flag === '-q' ? '--quiet' : flag)) return undefined;
+    if (flag === '--json') a.json = true;
+    else if (flag === '-q' || flag === '--quiet') a.quiet = true;
+    else if (flag === '--timings') a.timings = true;
+    else if (flag === '--no-tui') a.tui = false;
+    else if (flag === '--calibrate' || flag === '--probes') {
+      const v = value ?? rest[++i];
+      if (v === undefined || v === '' || v.startsWith('-')) return undefined;
+      if (flag === '--probes') a.probes = v;
+      else if ((CALIBRATE as readonly string[]).includes(v)) a.calibrate = v as CalibrationLevel;
+      else return undefined;
+    } else return undefined;
+  }
+  return a;
+}
+
 /** --strict, for run and check: an inconclusive verdict fails the gate instead of warning. */
 const STRICT_OPTION = { type: 'boolean', default: false, describe: 'with --expect: an inconclusive verdict (a measurement too noisy to decide) fails, exit 1' } as const;
 
@@ -419,8 +458,8 @@ function outputOptions<T>(y: Argv<T>) {
 function commonOptions<T>(y: Argv<T>, help: HelpLists) {
   return y
     .option('probes', { type: 'string', describe: `comma-separated probe ids to run (default: all${help.probes.length ? `: ${help.probes.join(', ')}` : ''})` })
-    .option('timeout', { type: 'number', default: 10, requiresArg: true, describe: 'deadline per probe, in seconds (at most 3600)' })
-    .option('redact', { type: 'boolean', default: true, describe: 'redact hostname, serials, UUIDs, MACs (--no-redact to keep them; --redact=VALUE takes only true or false)' })
+    .option('timeout', { type: 'number', default: RUN_DEFAULTS.timeout, requiresArg: true, describe: 'deadline per probe, in seconds (at most 3600)' })
+    .option('redact', { type: 'boolean', default: RUN_DEFAULTS.redact, describe: 'redact hostname, serials, UUIDs, MACs (--no-redact to keep them; --redact=VALUE takes only true or false)' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'no progress lines on stderr' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'text output: every fact, including the technical ones (masks, core types, raw lists)' });
 }
@@ -447,7 +486,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT.OK;
   }
   const help: HelpLists = argv.some((a) => a === '--help' || a === '-h') ? await helpLists() : { probes: [], profiles: [] };
-  const parser = yargs()
+  const plain = plainRunArgs(argv);
+  if (plain) {
+    try {
+      return await runCommand(plain, io);
+    } catch (e) {
+      return failure(e, argv, io);
+    }
+  }
+  const parser = loadYargs()()
     .scriptName('hwprobe')
     .usage('hwprobe — does this machine really have, and deliver, the hardware your software was built for?')
     .command(
@@ -455,13 +502,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       'run the probes and print a report (text on a terminal, or --json)',
       (y) =>
         outputOptions(commonOptions(y, help))
-          .option('calibrate', { choices: CALIBRATE, requiresArg: true, default: 'quick' as CalibrationLevel, describe: 'calibration level' })
+          .option('calibrate', { choices: CALIBRATE, requiresArg: true, default: RUN_DEFAULTS.calibrate, describe: 'calibration level' })
           .option('replay', { type: 'string', requiresArg: true, coerce: nonEmpty('replay'), describe: 'read the machine from a capture file instead (no calibration)' })
-          .option('tui', { type: 'boolean', default: true, describe: 'live view on a terminal (--no-tui for plain text)' })
+          .option('tui', { type: 'boolean', default: RUN_DEFAULTS.tui, describe: 'live view on a terminal (--no-tui for plain text)' })
           .option('expect', { type: 'string', array: true, requiresArg: true, coerce: nonEmpty('expect'), describe: `judge the run against an expectation FILE or built-in PROFILE (repeatable; profiles: ${help.profiles.join(', ') || 'see hwprobe profiles'}); exit 1 when one fails` })
           .option('strict', STRICT_OPTION)
           .option('baseline', { type: 'string', requiresArg: true, coerce: nonEmpty('baseline'), describe: 'compare with a saved REPORT.json; exit 1 when something was lost or got slower' })
-          .option('tolerance', { type: 'number', default: 0.25, describe: 'with --baseline: slow-down that counts as a regression (0.25 = 25%)' })
+          .option('tolerance', { type: 'number', default: RUN_DEFAULTS.tolerance, describe: 'with --baseline: slow-down that counts as a regression (0.25 = 25%)' })
           .option('timings', { type: 'boolean', describe: 'add the cost of each source (wall, CPU, child process or not) to the report as `timings`' })
           .option('project', { type: 'string', requiresArg: true, describe: "judge the tfjs install of project DIR and load its native addon (without it, the current directory's is only read)" })
           .epilog(examples([['hwprobe', 'probe this machine, print a readable report'], ['hwprobe --json --calibrate off', 'detection only, JSON on stdout'], ['hwprobe --probes cpu,environment --out report.json --format json', 'two probes, report to a file'], ['hwprobe --replay fixtures/captures/x.json', 'report on a captured machine'], ['hwprobe --expect x86-64-v3 --expect needs.yaml --format github', 'CI gate with annotations'], ['hwprobe --calibrate quick --baseline last.json', 'what got lost or slower since last.json'], ['hwprobe --format nfd --out /etc/kubernetes/node-feature-discovery/features.d/hwprobe', 'node labels through NFD']])),
@@ -561,17 +608,22 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (printed) io.stdout.write(printed + '\n');
     if (pending) code = await pending;
   } catch (e) {
-    if (e instanceof InputError) {
-      io.stderr.write(`hwprobe: ${(e as { usage?: boolean }).usage ? await unknownFlagMessage(e.message) : e.message}\n`);
-      if ((e as { usage?: boolean }).usage && argv.length) io.stderr.write(`run 'hwprobe --help' for usage\n`);
-      return EXIT.INPUT;
-    }
-    if (e instanceof InternalError) {
-      io.stderr.write(`hwprobe: ${e.message}\n`);
-      return EXIT.INTERNAL;
-    }
-    io.stderr.write(`hwprobe: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return EXIT.INTERNAL;
+    return failure(e, argv, io);
   }
   return code;
+}
+
+/** The exit code and message of an error that ended a command. */
+async function failure(e: unknown, argv: string[], io: CliIo): Promise<number> {
+  if (e instanceof InputError) {
+    io.stderr.write(`hwprobe: ${(e as { usage?: boolean }).usage ? await unknownFlagMessage(e.message) : e.message}\n`);
+    if ((e as { usage?: boolean }).usage && argv.length) io.stderr.write(`run 'hwprobe --help' for usage\n`);
+    return EXIT.INPUT;
+  }
+  if (e instanceof InternalError) {
+    io.stderr.write(`hwprobe: ${e.message}\n`);
+    return EXIT.INTERNAL;
+  }
+  io.stderr.write(`hwprobe: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return EXIT.INTERNAL;
 }

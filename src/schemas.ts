@@ -35,14 +35,12 @@ export function makeAjv(extra: Record<string, unknown> = {}): import('ajv').defa
   return ajv;
 }
 
-/** The validators precompiled by src/build/standalone.ts, when present and built from these very schemas. */
+/** The validator precompiled by src/build/standalone.ts, when present and built from this very schema. */
 function precompiled(name: SchemaName): ValidateFunction | undefined {
   try {
-    const mod = require(join(PKG_ROOT, 'dist', 'validators.cjs')) as Record<string, ValidateFunction> & {
-      __hashes: Record<string, string>;
-    };
+    const mod = require(join(PKG_ROOT, 'dist', 'validators', `${name}.cjs`)) as Record<string, ValidateFunction> & { __hash: string };
     const hash = createHash('sha256').update(schemaText(name)).digest('hex');
-    return mod.__hashes?.[name] === hash ? mod[name] : undefined;
+    return mod.__hash === hash ? mod[name] : undefined;
   } catch {
     return undefined;
   }

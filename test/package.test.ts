@@ -35,7 +35,7 @@ test('npm pack: schemas, profiles, the build and its .d.ts files; no tests, fixt
   tarball = join(work, info.filename);
   files = info.files.map((f) => f.path).sort();
   console.log(`  ${info.filename}: ${(info.size / 1024).toFixed(0)} KiB packed, ${files.length} files`);
-  for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli.js', 'dist/validators.cjs', 'schemas/report.schema.json', 'schemas/expect.schema.json', 'schemas/capture.schema.json', 'schemas/profiles/x86-64-v3.json', 'schemas/profiles/aes-hw.json', 'schemas/findings.md']) {
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli.js', 'dist/validators/report.cjs', 'dist/validators/capture.cjs', 'dist/validators/expect.cjs', 'schemas/report.schema.json', 'schemas/expect.schema.json', 'schemas/capture.schema.json', 'schemas/profiles/x86-64-v3.json', 'schemas/profiles/aes-hw.json', 'schemas/findings.md']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
   const bad = files.filter((f) => /^(test|fixtures|src|probes)\//.test(f) || /(^|\/)(bench|build)\//.test(f) || /\.tsbuildinfo$|\.test\.|\.bench\./.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));

@@ -1,7 +1,11 @@
 /** The frameworks probe's vocabulary (DESIGN §6): the framework capabilities of derive.ts and the numpy metrics of calibrate.ts. */
 import type { ProbeVocabulary } from '../../src/types.js';
-import { AS_IS, ONE_THREAD, UNIT, UNMASKED } from './calibrate.js';
-import { FRAMEWORK_FINDINGS } from './findings.js';
+import { FRAMEWORK_FINDINGS, MATMUL_METRICS } from './findings.js';
+
+// The metric ids and unit of calibrate.ts, named here without loading it (and the calibration
+// harness with it) for every run that only lists the vocabulary.
+const { asIs: AS_IS, unmasked: UNMASKED, oneThread: ONE_THREAD } = MATMUL_METRICS;
+const UNIT = 'GFLOP/s';
 
 /** Every id, code and fact key the frameworks probe emits. */
 export const frameworksVocabulary: ProbeVocabulary = {

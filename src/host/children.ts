@@ -123,9 +123,13 @@ export function killGroup(pid: number, leader = true): boolean {
  * synchronous so that it also works in an `exit` handler. Returns how many were killed.
  */
 export function sweepMarked(name: string, value: string): number {
-  if (process.platform !== 'linux') return 0;
-  const needle = Buffer.from(`\0${name}=${value}\0`);
-  const first = Buffer.from(`${name}=${value}\0`);
+  return sweepMarkedAll([[name, value]]);
+}
+
+/** sweepMarked for several `NAME=value` marks in one pass over /proc (each environ is read once). */
+function sweepMarkedAll(marks: ReadonlyArray<readonly [string, string]>): number {
+  if (process.platform !== 'linux' || !marks.length) return 0;
+  const needles = marks.map(([name, value]) => ({ inner: Buffer.from(`\0${name}=${value}\0`), first: Buffer.from(`${name}=${value}\0`) }));
   let killed = 0;
   let pids: string[];
   try {
@@ -142,7 +146,7 @@ export function sweepMarked(name: string, value: string): number {
     } catch {
       continue; // gone, or not ours to read
     }
-    if (env.indexOf(needle) < 0 && !env.subarray(0, first.length).equals(first)) continue;
+    if (!needles.some((n) => env.indexOf(n.inner) >= 0 || env.subarray(0, n.first.length).equals(n.first))) continue;
     try {
       process.kill(pid, 'SIGKILL');
       killed++;
@@ -154,16 +158,42 @@ export function sweepMarked(name: string, value: string): number {
 }
 
 /**
+ * Command markers waiting for the next sweep. A sweep reads every /proc/<pid>/environ (2–3 ms of
+ * this thread's time), and a detection run ends some 20 commands, often in bursts: one sweep per
+ * command cost ~55 ms of main-thread CPU per run (issue 17). So the markers of commands that ended
+ * within SWEEP_COALESCE_MS share one pass. Nothing escapes by the delay: the process-group kill is
+ * still immediate, and the exit handler's reapAll sweeps this run's token synchronously.
+ */
+const pendingSweep = new Set<string>();
+let sweepTimer: NodeJS.Timeout | undefined;
+const SWEEP_COALESCE_MS = 20;
+
+function sweepSoon(marker: string): void {
+  pendingSweep.add(marker);
+  if (sweepTimer) return;
+  sweepTimer = setTimeout(() => {
+    sweepTimer = undefined;
+    const marks = [...pendingSweep].map((m) => [EXEC_VAR, m] as const);
+    pendingSweep.clear();
+    sweepMarkedAll(marks);
+  }, SWEEP_COALESCE_MS);
+  sweepTimer.unref();
+}
+
+/**
  * Kills what one command left behind: its group and any marked descendant. `exited`: the leader has
  * been reaped, so its pid may already belong to someone else and only the group is signalled.
  */
 export function reapCommand(pid: number | undefined, marker: string, exited = false): void {
   if (pid !== undefined) killGroup(pid, !exited);
-  sweepMarked(EXEC_VAR, marker);
+  sweepSoon(marker);
 }
 
 /** Kills every live group and every process marked with this run's token. Synchronous. */
 export function reapAll(): void {
+  if (sweepTimer) clearTimeout(sweepTimer);
+  sweepTimer = undefined;
+  pendingSweep.clear(); // every command's descendants carry this run's token too
   for (const pid of live) killGroup(pid);
   live.clear();
   sweepMarked(OWNER_VAR, RUN_TOKEN);

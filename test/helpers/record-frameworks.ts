@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { RecordingHost } from '../../src/host/recording-host.js';
 import { envAllowlist } from '../../src/host/env-allowlist.js';
 import type { Capture } from '../../src/host/capture.js';
-import { detectFrameworks } from '../../probes/frameworks/index.js';
+import { detectFrameworks } from '../../probes/frameworks/detect.js';
 import { DEFAULT_BUDGET } from '../../probes/frameworks/interpreters.js';
 import { canonicalize } from '../../src/canonical.js';
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { validate } from '../../src/schemas.js';
 import { PKG_ROOT } from '../../src/paths.js';
+import { plainRunArgs } from '../../src/main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hwprobe-cli-'));
 
@@ -225,6 +226,31 @@ test('redaction is on by default and --no-redact keeps the hostname', async () =
   assert.is(red.options.redacted, true);
   const raw = JSON.parse((await cli(['--json', '--calibrate', 'off', '--no-redact'])).stdout);
   assert.is(raw.host.hostname, hostname());
+});
+
+// The yargs-free reading of the plain run forms (issue 17): what it accepts it reads as yargs
+// would, with the same defaults; everything else (help, other commands, other flags, repeats,
+// bad values) is left to yargs (undefined), which owns the messages.
+test('plain run forms are read without yargs, everything else is left to it', () => {
+  const base = { timeout: 10, redact: true, calibrate: 'quick', tui: true, tolerance: 0.25, strict: false };
+  assert.equal(plainRunArgs([]), base);
+  assert.equal(plainRunArgs(['run']), base);
+  assert.equal(plainRunArgs(['--json', '--calibrate', 'off', '--probes', 'cpu,environment', '-q']), { ...base, json: true, calibrate: 'off', probes: 'cpu,environment', quiet: true });
+  assert.equal(plainRunArgs(['run', '--calibrate=full', '--probes=gpu', '--timings', '--no-tui', '--quiet']), { ...base, calibrate: 'full', probes: 'gpu', timings: true, tui: false, quiet: true });
+  for (const argv of [['--help'], ['-h'], ['--version'], ['capture', '--out', 'x'], ['--calibrate', 'fast'], ['--calibrate'], ['--probes', '--json'], ['--probes='], ['--json', '--json'], ['-q', '--quiet'], ['--json=false'], ['--timeout', '5'], ['--format', 'json'], ['--frobnicate'], ['cpu']])
+    assert.is(plainRunArgs(argv), undefined, argv.join(' '));
+});
+
+test('a plain run and the same run through yargs give the same report', async () => {
+  const strip = (o: { generatedAt?: string; probes: Record<string, { durationMs?: number }> }) => ({ ...o, generatedAt: undefined, probes: Object.fromEntries(Object.entries(o.probes).map(([k, v]) => [k, { ...v, durationMs: undefined }])) });
+  // `--timeout 10` (the default) sends the same run through yargs
+  const [plain, viaYargs] = await Promise.all([cli(['--json', '--calibrate', 'off', '--probes', 'environment', '-q']), cli(['--json', '--calibrate', 'off', '--probes', 'environment', '-q', '--timeout', '10'])]);
+  assert.is(plain.code, 0, plain.stderr);
+  assert.is(viaYargs.code, 0, viaYargs.stderr);
+  const [a, b] = [JSON.parse(plain.stdout), JSON.parse(viaYargs.stdout)];
+  assert.equal(Object.keys(a).sort(), Object.keys(b).sort());
+  assert.equal(strip(a).probes.environment.capabilities, strip(b).probes.environment.capabilities);
+  assert.equal(a.calibration ?? null, b.calibration ?? null);
 });
 
 test.run();

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ReplayHost } from '../../../src/host/replay-host.js';
 import type { Capture } from '../../../src/host/capture.js';
 import type { Detection, Finding } from '../../../src/types.js';
-import { detectFrameworks } from '../../../probes/frameworks/index.js';
+import { detectFrameworks } from '../../../probes/frameworks/detect.js';
 import { DEFAULT_BUDGET, type InterpreterReport } from '../../../probes/frameworks/interpreters.js';
 import { derive, type HardwareView } from '../../../probes/frameworks/derive.js';
 import type { BlasInfo, PackageReport } from '../../../probes/frameworks/parse.js';

@@ -13,7 +13,7 @@ import type { Host } from '../../../src/host/host.js';
 import type { Detection, ProbeContext } from '../../../src/types.js';
 import { cpuProbe } from '../../../probes/cpu/index.js';
 import { environmentProbe } from '../../../probes/environment/index.js';
-import { detectFrameworks } from '../../../probes/frameworks/index.js';
+import { detectFrameworks } from '../../../probes/frameworks/detect.js';
 import { calibrateFrameworks } from '../../../probes/frameworks/calibrate.js';
 import { DEFAULT_BUDGET, type InterpreterReport, type InspectBudget } from '../../../probes/frameworks/interpreters.js';
 import type { NumpySimd, BlasInfo } from '../../../probes/frameworks/parse.js';

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { execResult } from '../../../src/host/capture.js';
 import { parseInspection, records, blasInfo, byteSize } from '../../../probes/frameworks/parse.js';
 import { archSupported, cudaVersionString, armTier } from '../../../probes/frameworks/derive.js';
-import { parseNvidiaVersion } from '../../../probes/frameworks/index.js';
+import { parseNvidiaVersion } from '../../../probes/frameworks/detect.js';
 import { NUMPY_FEATURES, OPENBLAS_CORES, SIMD_TIERS, FRAMEWORK_ENV, providerId } from '../../../probes/frameworks/tables.js';
 import { MASK_VARS } from '../../../src/host/env-allowlist.js';
 import { PY_PACKAGES, sentinel } from '../../../probes/frameworks/script.js';
