@@ -140,6 +140,20 @@ export interface ProbeContext {
   progress(ev: ProgressEvent): void;
   /** Calibration only: the contention measured so far in this run (absent outside the runner). */
   contention?(): Contention;
+  /** Calibration only: what this probe's `prepare` started during detection, when it did (the calibration takes it over and closes it). */
+  prepared?: Prepared;
+}
+
+/** What a probe's `prepare` started for its calibration (child processes that are up and idle). */
+export interface Prepared {
+  /** Ends what was started; idempotent. The runner calls it after the calibrations, whether or not they used it. */
+  close(): Promise<void>;
+}
+
+/** What `prepare` is told: the level, and the run's own abort signal. */
+export interface PrepareContext {
+  calibrate: Exclude<CalibrationLevel, 'off'>;
+  signal?: AbortSignal;
 }
 
 /** The values a finding's message and hint are rendered from. */
@@ -197,6 +211,15 @@ export interface Probe {
   detect(host: Host, ctx: ProbeContext): Promise<Detection>;
   /** Real machine only, one probe at a time; ctx.peers holds every probe's detection by then. */
   calibrate?(ctx: ProbeContext, d: Detection): Promise<Calibration>;
+  /**
+   * Real machine, calibration on: called as soon as this probe's detection is done, while other
+   * probes still detect, to start what its calibration needs (worker processes that load
+   * libraries for a second or more). Nothing is measured here. The runner waits for every
+   * prepare before the first calibration, so no start-up overlaps a measurement, and hands the
+   * result to `calibrate` as ctx.prepared. A failure (or undefined) only means calibrate starts
+   * its own, as without prepare.
+   */
+  prepare?(ctx: PrepareContext, d: Detection): Promise<Prepared | undefined>;
 }
 
 /** One probe's entry in the report. */

@@ -27,7 +27,7 @@ import {
 } from '../../src/calibration.js';
 import { RoundChild } from '../../src/round-child.js';
 import { contentionNote, contentionOf } from '../../src/contention.js';
-import type { Calibration, Contention, Detection, Finding, Metric, ProbeContext, Tri } from '../../src/types.js';
+import type { Calibration, Contention, Detection, Finding, Metric, PrepareContext, Prepared, ProbeContext, Tri } from '../../src/types.js';
 import { crossCheck, type Digest } from './kernels.js';
 import { nodeModulesPaths } from './resolve.js';
 import { BACKENDS, KERNELS, TFJS_PACKAGES, metricId, type BackendId, type BackendRow, type KernelName } from './tables.js';
@@ -212,7 +212,7 @@ export function assemble(
 }
 
 /** Starts one backend's worker and waits for its ready line (with the backend's facts, or why it could not load). */
-async function startWorker(spec: WorkerSpec, timeoutMs: number, signal: AbortSignal): Promise<{ child: RoundChild; info: WorkerInfo; error?: string }> {
+async function startWorker(spec: WorkerSpec, timeoutMs: number, signal: AbortSignal | undefined): Promise<{ child: RoundChild; info: WorkerInfo; error?: string }> {
   const child = await RoundChild.start(
     { argv: [...workerArgv(), JSON.stringify(spec)], env: process.env, cwd: packageRoot(), channel: 'fd3', signal },
     timeoutMs,
@@ -221,42 +221,84 @@ async function startWorker(spec: WorkerSpec, timeoutMs: number, signal: AbortSig
   return { child, info: (r.info as WorkerInfo) ?? {}, ...(typeof r.error === 'string' ? { error: r.error } : {}) };
 }
 
-/** The ML calibration: one worker per backend that detection did not rule out, all started at once, kernels measured in interleaved rounds. */
-export async function calibrateMl(ctx: ProbeContext, d: Detection): Promise<Calibration> {
-  const level = ctx.calibrate === 'full' ? 'full' : 'quick';
-  const t0 = performance.now();
-  // No round starts after this, so what was measured is assembled before the runner's deadline.
-  const deadline = t0 + LEVELS[level].deadlineMs * 0.85;
-  const hardDeadline = t0 + LEVELS[level].deadlineMs * 0.95;
-  const outcomes: Partial<Record<BackendId, WorkerOutcome | { ok: false; error: string; skipped: true }>> = {};
+type Outcomes = Partial<Record<BackendId, WorkerOutcome | { ok: false; error: string; skipped: true }>>;
+type Workers = Partial<Record<BackendId, { child: RoundChild; info: WorkerInfo }>>;
+
+/** Which backends get a worker (detection did not rule them out, their package is installed), and why the others do not. */
+function planBackends(d: Detection, level: 'quick' | 'full', aborted: boolean): { outcomes: Outcomes; specs: Partial<Record<BackendId, WorkerSpec>> } {
+  const outcomes: Outcomes = {};
   const specs: Partial<Record<BackendId, WorkerSpec>> = {};
   for (const row of BACKENDS) {
     const cap = d.capabilities[row.capability];
     if (cap?.usable === false) outcomes[row.id] = { ok: false, skipped: true, error: `${row.id} is not usable: ${cap.notes ?? 'see detection'}` };
-    else if (ctx.signal.aborted) outcomes[row.id] = { ok: false, skipped: true, error: 'interrupted before it started' };
+    else if (aborted) outcomes[row.id] = { ok: false, skipped: true, error: 'interrupted before it started' };
     else {
       const spec = specFor(row, level);
       if (typeof spec === 'string') outcomes[row.id] = { ok: false, skipped: true, error: spec };
       else specs[row.id] = spec;
     }
   }
-  const workers: Partial<Record<BackendId, { child: RoundChild; info: WorkerInfo }>> = {};
+  return { outcomes, specs };
+}
+
+/** Starts every planned backend's worker at once and waits for their ready lines; a worker that cannot load becomes its outcome. */
+async function startWorkers(plan: { outcomes: Outcomes; specs: Partial<Record<BackendId, WorkerSpec>> }, deadline: number, signal: AbortSignal | undefined): Promise<{ outcomes: Outcomes; workers: Workers }> {
+  const outcomes: Outcomes = { ...plan.outcomes };
+  const workers: Workers = {};
+  await Promise.all(
+    (Object.entries(plan.specs) as [BackendId, WorkerSpec][]).map(async ([id, spec]) => {
+      try {
+        const w = await startWorker(spec, Math.max(1000, deadline - performance.now()), signal);
+        if (w.error) {
+          outcomes[id] = { ok: true, result: { type: 'result', backend: id, error: w.error, info: w.info, metrics: {}, digests: {} } };
+          await w.child.close();
+        } else workers[id] = w;
+      } catch (e) {
+        outcomes[id] = { ok: false, error: (e as Error).message };
+      }
+    }),
+  );
+  return { outcomes, workers };
+}
+
+/** The backends' workers, started by prepareMl while the other probes detected (loading tfjs takes ~1 s here). */
+class MlWorkers implements Prepared {
+  private taken = false;
+  constructor(
+    readonly level: 'quick' | 'full',
+    private readonly started: { outcomes: Outcomes; workers: Workers },
+  ) {}
+  /** The workers, once: the calibration that takes them closes them. */
+  take(): { outcomes: Outcomes; workers: Workers } | undefined {
+    if (this.taken) return undefined;
+    this.taken = true;
+    return this.started;
+  }
+  async close(): Promise<void> {
+    this.taken = true;
+    await Promise.all(Object.values(this.started.workers).map((w) => w!.child.close()));
+  }
+}
+
+/** Starts the calibration's workers as soon as detection has ruled backends in or out (Probe.prepare). */
+export async function prepareMl(ctx: PrepareContext, d: Detection): Promise<Prepared> {
+  const level = ctx.calibrate === 'full' ? 'full' : 'quick';
+  const deadline = performance.now() + LEVELS[level].deadlineMs * 0.85;
+  return new MlWorkers(level, await startWorkers(planBackends(d, level, !!ctx.signal?.aborted), deadline, ctx.signal));
+}
+
+/** The ML calibration: one worker per backend that detection did not rule out, all started at once (or already, by prepareMl), kernels measured in interleaved rounds. */
+export async function calibrateMl(ctx: ProbeContext, d: Detection): Promise<Calibration> {
+  const level = ctx.calibrate === 'full' ? 'full' : 'quick';
+  const t0 = performance.now();
+  // No round starts after this, so what was measured is assembled before the runner's deadline.
+  const deadline = t0 + LEVELS[level].deadlineMs * 0.85;
+  const hardDeadline = t0 + LEVELS[level].deadlineMs * 0.95;
   let g: Record<string, GroupRounds> = {};
   const results: Partial<Record<BackendId, WorkerMessage>> = {};
+  const pre = ctx.prepared instanceof MlWorkers && ctx.prepared.level === level ? ctx.prepared.take() : undefined;
+  const { outcomes, workers } = pre ?? (await startWorkers(planBackends(d, level, ctx.signal.aborted), deadline, ctx.signal));
   try {
-    await Promise.all(
-      (Object.entries(specs) as [BackendId, WorkerSpec][]).map(async ([id, spec]) => {
-        try {
-          const w = await startWorker(spec, Math.max(1000, deadline - performance.now()), ctx.signal);
-          if (w.error) {
-            outcomes[id] = { ok: true, result: { type: 'result', backend: id, error: w.error, info: w.info, metrics: {}, digests: {} } };
-            await w.child.close();
-          } else workers[id] = w;
-        } catch (e) {
-          outcomes[id] = { ok: false, error: (e as Error).message };
-        }
-      }),
-    );
     const live = Object.keys(workers) as BackendId[];
     const round = (id: BackendId, kernel: KernelName) => async () => {
       // A round that has started may finish past the round deadline, up to the probe's own.

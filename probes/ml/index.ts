@@ -1,5 +1,5 @@
 /** The `ml` probe: which tfjs backends hwprobe's install can run, and how fast each delivers. */
-import type { Calibration, Detection, Probe, ProbeContext } from '../../src/types.js';
+import type { Calibration, Detection, PrepareContext, Prepared, Probe, ProbeContext } from '../../src/types.js';
 import type { Host } from '../../src/host/host.js';
 import { mlVocabulary } from './vocabulary.js';
 
@@ -15,6 +15,10 @@ export const mlProbe: Probe = {
   async calibrate(ctx: ProbeContext, d: Detection): Promise<Calibration> {
     const { calibrateMl } = await import('./calibrate.js');
     return calibrateMl(ctx, d);
+  },
+  async prepare(ctx: PrepareContext, d: Detection): Promise<Prepared> {
+    const { prepareMl } = await import('./calibrate.js');
+    return prepareMl(ctx, d);
   },
 };
 

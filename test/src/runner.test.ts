@@ -96,6 +96,35 @@ test('on a live host, calibration runs after detection and its verdicts are merg
   assert.is(r.findings.some((f) => f.code === 'CALIBRATION_CONTENTION'), r.contention!.level === 'high');
 });
 
+test('prepare starts after its detection, before any calibration; calibrate gets it, and it is closed after', async () => {
+  const { NodeHost } = await import('../../src/host/node-host.js');
+  const log: string[] = [];
+  const slow: Probe = { ...good, id: 'slow', detect: async () => (await new Promise((r) => setTimeout(r, 150)), log.push('slow detected'), emptyDetection()), calibrate: async () => (log.push('slow calibrates'), { metrics: {} }) };
+  const prep: Probe = {
+    ...good,
+    id: 'prep',
+    detect: async () => (log.push('prep detected'), emptyDetection()),
+    prepare: async () => {
+      log.push('prep prepares');
+      await new Promise((r) => setTimeout(r, 50));
+      log.push('prep ready');
+      return { close: async () => void log.push('prep closed') };
+    },
+    calibrate: async (ctx) => (log.push(`prep calibrates with${ctx.prepared ? '' : 'out'} its prepared workers`), { metrics: {} }),
+  };
+  const failing: Probe = { ...prep, id: 'failing', prepare: async () => Promise.reject(new Error('no')), calibrate: async (ctx) => (log.push(`failing calibrates with${ctx.prepared ? '' : 'out'} prepared`), { metrics: {} }) };
+  await runProbes(new NodeHost(), [slow, prep, failing], { calibrate: 'quick', timeoutMs: 2000, prepare: true });
+  const at = (x: string) => log.indexOf(x);
+  assert.ok(at('prep detected') < at('prep prepares') && at('prep prepares') < at('slow detected'), `prepare overlaps the other detections: ${log.join(' → ')}`);
+  assert.ok(at('prep ready') < at('slow calibrates'), 'every prepare is ready before the first calibration');
+  assert.ok(at('prep calibrates with its prepared workers') > 0, log.join(' → '));
+  assert.ok(at('failing calibrates without prepared') > 0, 'a failed prepare only means calibrate starts its own');
+  assert.ok(at('prep closed') > at('prep calibrates with its prepared workers'), 'closed after the calibrations');
+  log.length = 0;
+  await runProbes(new NodeHost(), [prep], { calibrate: 'off', timeoutMs: 2000, prepare: true });
+  assert.equal(log, ['prep detected'], 'nothing is prepared without calibration');
+});
+
 test('Ctrl-C during calibration keeps what was already measured and marks the run incomplete', async () => {
   const { NodeHost } = await import('../../src/host/node-host.js');
   const ctl = new AbortController();

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
-import { calibrateMl, workerArgv } from '../../../probes/ml/calibrate.js';
+import { calibrateMl, prepareMl, workerArgv } from '../../../probes/ml/calibrate.js';
 import { RoundChild } from '../../../src/round-child.js';
 import { sampleContention, summarise } from '../../../src/contention.js';
 import { detectMl, type MlFacts } from '../../../probes/ml/detect.js';
@@ -106,6 +106,20 @@ test('an abort kills the running worker: interrupted, no numbers', async () => {
   const statuses = Object.values(c.metrics).map((m) => m.status);
   assert.not.ok(statuses.includes('wrong'));
   assert.match((c.metrics['ml.tfjs.matmul.cpu'] as { reason: string }).reason, /interrupted/);
+});
+
+test('workers started by prepare are taken over by the calibration, and closing them twice is harmless', async () => {
+  const prepared = await prepareMl({ calibrate: 'quick' }, detection);
+  const c = await calibrateMl({ signal: new AbortController().signal, calibrate: 'quick', peers: {}, progress() {}, prepared }, detection);
+  for (const b of ['wasm-simd', 'wasm', 'cpu']) {
+    const m = c.metrics[`ml.tfjs.matmul.${b}`];
+    if (late(m)) continue;
+    assert.is(m.status, 'ok', `matmul.${b}: ${'reason' in m ? m.reason : ''}`);
+  }
+  await prepared.close(); // the runner's close after the calibration closed them: a no-op
+  // A second calibration finds them taken and starts its own.
+  const again = await calibrateMl({ signal: new AbortController().signal, calibrate: 'quick', peers: {}, progress() {}, prepared }, detection);
+  assert.ok(['ok', 'skipped'].includes(again.metrics['ml.tfjs.matmul.wasm'].status));
 });
 
 test.run();
