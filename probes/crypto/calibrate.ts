@@ -207,6 +207,8 @@ export async function calibrateCrypto(ctx: ProbeContext, d: Detection, opts: Cal
 
   let rounds: Record<string, GroupRounds> = {};
   const checks = new Map<string, { side: string; why: string }[]>();
+  /** per kernel and side, the engine its child ran (worker.ts finish) */
+  const engines: Record<string, string> = {};
   try {
     // The rounds' budget starts once both children are up, so a slow start-up does not eat it.
     if (jobs.length && !ctx.signal.aborted) await Promise.all(all.map((c) => c.ready()));
@@ -248,6 +250,7 @@ export async function calibrateCrypto(ctx: ProbeContext, d: Detection, opts: Cal
         if (!c || !rounds[j.row.metric]?.rounds[name]?.some((r) => r.length)) continue;
         try {
           const r = await c.ask({ op: 'finish', metric: j.row.metric }, left());
+          if (typeof r.engine === 'string') engines[`${j.row.metric} ${name}`] = r.engine;
           if (typeof r.check === 'string') list.push({ side: name, why: r.check });
           else if (typeof r.digest === 'string' && r.digest !== own)
             list.push({ side: name, why: `the ${name} path gives different output than this process for the same input (${r.digest.slice(0, 12)}… vs ${own.slice(0, 12)}…)` });
@@ -338,6 +341,7 @@ export async function calibrateCrypto(ctx: ProbeContext, d: Detection, opts: Cal
       calibration: {
         level,
         children: all.reduce((a, c) => a + c.started, 0),
+        engines,
         rounds: Object.fromEntries(Object.entries(rounds).map(([k, g]) => [k, Math.max(0, ...Object.values(g.rounds).map((r) => r.filter((x) => x.length).length))])),
         durationMs: Math.round(performance.now() - t0),
       },

@@ -1,11 +1,13 @@
 /**
- * node:crypto calibration kernels, shared by the in-process measurement and the software-path
- * child (worker.ts). Each streams 64 KiB chunks through one cipher or hash context, so the figure
- * is OpenSSL's engine and not Buffer allocation or key setup: a fresh cipher per 1 MiB buffer
- * measured ~1.8 GB/s here where `openssl speed` gives ~5.5 GB/s; 16 KiB chunks lose ~25% to the
- * output Buffer node:crypto allocates per update(), 64 KiB chunks ~7%.
+ * The crypto calibration kernels, run in the calibration children (worker.ts). Each streams 64 KiB
+ * chunks through one cipher or hash context, so the figure is OpenSSL's engine and not Buffer
+ * allocation or key setup (a fresh cipher per 1 MiB buffer measured ~1.8 GB/s here where
+ * `openssl speed` gave ~5.5 GB/s). The engine is node's own OpenSSL called in place (evp.ts) where
+ * it can be bound and gives node:crypto's bytes; else node:crypto's update(), whose fresh output
+ * Buffer per call costs a third of the rate here.
  */
 import { createCipheriv, createHash, type Cipher, type Hash } from 'node:crypto';
+import { evpContext, type EvpContext } from './evp.js';
 import type { Kernel } from '../../src/calibration.js';
 import { CRYPTO_METRIC_UNIT, type CryptoKernelRow } from './tables.js';
 
@@ -16,6 +18,10 @@ export const CHUNK_BYTES = 64 * 1024;
 export interface CryptoState {
   ctx: Cipher | Hash;
   chunk: Buffer;
+  /** node's OpenSSL in place, when bound and checked (then `ctx` is not fed) */
+  evp?: EvpContext;
+  /** which engine ran, and why not EVP in place when it did not */
+  engine: string;
 }
 
 const hex = (s: string) => Buffer.from(s, 'hex');
@@ -29,11 +35,17 @@ const SIZES: Record<string, { key: number; iv: number }> = {
   'chacha20-poly1305': { key: 32, iv: 12 },
 };
 
-/** A context for the algorithm with a fixed key and IV (deterministic, so two processes can compare outputs). */
+/** The fixed key and IV of an algorithm (deterministic, so two processes can compare outputs). */
+function keyIv(row: CryptoKernelRow): { key: Buffer; iv: Buffer } {
+  const s = SIZES[row.algorithm] ?? { key: 0, iv: 0 };
+  return { key: seq(s.key, 1), iv: seq(s.iv, 101) };
+}
+
+/** A node:crypto context for the algorithm with the fixed key and IV. */
 function context(row: CryptoKernelRow): Cipher | Hash {
   if (row.kind === 'hash') return createHash(row.algorithm);
-  const s = SIZES[row.algorithm];
-  return createCipheriv(row.algorithm, seq(s.key, 1), seq(s.iv, 101), { authTagLength: 16 } as never);
+  const { key, iv } = keyIv(row);
+  return createCipheriv(row.algorithm, key, iv, { authTagLength: 16 } as never);
 }
 
 /**
@@ -115,11 +127,20 @@ export function cryptoKernel(row: CryptoKernelRow): Kernel<CryptoState> {
     scale: 1e9,
     // One thread streams through OpenSSL: time descheduled by other processes is not the cipher's.
     clock: 'cpu',
-    setup: () => ({ ctx: context(row), chunk: seq(CHUNK_BYTES, 3) }),
+    async setup() {
+      const chunk = seq(CHUNK_BYTES, 3);
+      const { key, iv } = keyIv(row);
+      const evp = await evpContext(row.kind, row.algorithm, key, iv, chunk);
+      return typeof evp === 'string'
+        ? { ctx: context(row), chunk, engine: `node:crypto update() (${evp})` }
+        : { ctx: context(row), chunk, evp, engine: "node's OpenSSL EVP, in place" };
+    },
     run(s, iterations) {
-      for (let i = 0; i < iterations; i++) s.ctx.update(s.chunk);
+      if (s.evp) for (let i = 0; i < iterations; i++) s.evp.update(s.chunk);
+      else for (let i = 0; i < iterations; i++) s.ctx.update(s.chunk);
       return iterations * CHUNK_BYTES;
     },
     check: () => knownAnswer(row),
+    teardown: (s) => s.evp?.free(),
   };
 }

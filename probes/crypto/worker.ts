@@ -7,7 +7,7 @@
  * The line protocol (one JSON object per line; stdin → commands, stdout → replies):
  *   start-up:                                   → {"ready":true}
  *   {"op":"round","metric":"crypto.aes-128-gcm","n":3}  → {"ok":true,"rates":[GB/s, …]}
- *   {"op":"finish","metric":"crypto.aes-128-gcm"}       → {"ok":true,"check":null|"why","digest":"…"}
+ *   {"op":"finish","metric":"crypto.aes-128-gcm"}       → {"ok":true,"check":null|"why","digest":"…","engine":"…"}
  *   anything that fails                          → {"ok":false,"error":"why"}
  * The first round of a kernel sets it up and warms it up (same harness as every other probe:
  * src/calibration.ts openSampler). The child exits when its stdin closes.
@@ -29,6 +29,8 @@ type Command = { op: 'round'; metric: string; n: number } | { op: 'finish'; metr
 const config = JSON.parse(process.argv[2] ?? '{}') as Config;
 const level = config.level === 'full' ? 'full' : 'quick';
 const samplers = new Map<string, Sampler>();
+/** Which engine each kernel ran on (kernels.ts: node's OpenSSL in place, or node:crypto update()). */
+const engines = new Map<string, string>();
 const reply = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
 async function handle(cmd: Command): Promise<object> {
@@ -37,12 +39,20 @@ async function handle(cmd: Command): Promise<object> {
   if (cmd.op === 'round') {
     let s = samplers.get(row.metric);
     if (!s) {
-      s = await openSampler(cryptoKernel(row), { level, budget: config.budget });
+      const k = cryptoKernel(row);
+      const setup = k.setup!;
+      k.setup = async () => {
+        const state = await setup();
+        engines.set(row.metric, state.engine);
+        return state;
+      };
+      s = await openSampler(k, { level, budget: config.budget });
       samplers.set(row.metric, s);
     }
     return { ok: true, rates: await s.take(Math.max(1, Math.min(100, Math.floor(cmd.n) || 1))) };
   }
   if (cmd.op === 'finish') {
+    const engine = engines.get(row.metric) ?? null;
     const check = (await samplers.get(row.metric)?.finish()) ?? null;
     let digest: string | null = null;
     try {
@@ -50,7 +60,7 @@ async function handle(cmd: Command): Promise<object> {
     } catch {
       /* the parent treats a missing digest as "not compared" */
     }
-    return { ok: true, check, digest };
+    return { ok: true, check, digest, engine };
   }
   return { ok: false, error: `unknown op ${String((cmd as { op?: unknown }).op)}` };
 }

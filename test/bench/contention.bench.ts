@@ -73,15 +73,25 @@ function stress(): () => Promise<void> {
   };
 }
 
-/** `openssl speed -evp aes-128-gcm` at 16 KiB blocks (user CPU time, as hwprobe's CPU clock), in GB/s; null without openssl. */
-function opensslAesGcm(): number | null {
-  try {
-    const out = execFileSync('openssl', ['speed', '-mr', '-evp', 'aes-128-gcm', '-bytes', '16384', '-seconds', '1'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 });
-    const m = /^\+F:\d+:[^:]+:([\d.]+)/m.exec(out);
-    return m ? Number(m[1]) / 1e9 : null;
-  } catch {
-    return null;
+/**
+ * `openssl speed -evp aes-128-gcm` at 16 KiB blocks (user CPU time, as hwprobe's CPU clock), in
+ * GB/s: three 1 s runs. Their best is what hwprobe's value (the median of each round's best
+ * sample) is compared with, upper part against upper part; their spread is this host's own noise,
+ * the floor under any within-run CV (measured here: 1.9–3.2 GB/s between 1 s runs when idle).
+ * Null without openssl.
+ */
+function opensslAesGcm(): { best: number; runs: number[] } | null {
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    try {
+      const out = execFileSync('openssl', ['speed', '-mr', '-evp', 'aes-128-gcm', '-bytes', '16384', '-seconds', '1'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 });
+      const m = /^\+F:\d+:[^:]+:([\d.]+)/m.exec(out);
+      if (m) runs.push(Number(m[1]) / 1e9);
+    } catch {
+      return null;
+    }
   }
+  return runs.length ? { best: Math.max(...runs), runs } : null;
 }
 
 async function phase(name: 'idle' | 'busy'): Promise<void> {
@@ -93,6 +103,7 @@ async function phase(name: 'idle' | 'busy'): Promise<void> {
   const sets = new Set<string>();
   const cryptoCv: number[] = [];
   const vsOpenssl: number[] = [];
+  const opensslCv: number[] = [];
   const walls: number[] = [];
   const levels: string[] = [];
   for (let i = 0; i < N; i++) {
@@ -131,7 +142,8 @@ async function phase(name: 'idle' | 'busy'): Promise<void> {
       }
       const aes = rep.metrics['crypto.aes-128-gcm'];
       const os = opensslAesGcm();
-      if (aes?.status === 'ok' && os) vsOpenssl.push(aes.value / os);
+      if (aes?.status === 'ok' && os) vsOpenssl.push(aes.value / os.best);
+      if (os && os.runs.length > 1) opensslCv.push(stats(os.runs).cv);
     } finally {
       await stop?.();
     }
@@ -162,7 +174,8 @@ async function phase(name: 'idle' | 'busy'): Promise<void> {
   console.log(`   impossible values shown: ${impossible} (target 0)`);
   console.log(`   distinct verdict sets: ${sets.size}${busy ? '' : ' (target 1)'}  ${[...sets].join(' | ')}`);
   console.log(`   crypto within-run CV: median ${pct(median(cryptoCv))}, max ${pct(Math.max(...cryptoCv, 0))}${busy ? '' : ' (target ≤ 5%)'}`);
-  console.log(`   AES-128-GCM / openssl speed (same run): median ${median(vsOpenssl).toFixed(2)}× (range ${Math.min(...vsOpenssl).toFixed(2)}–${Math.max(...vsOpenssl).toFixed(2)}; target 0.8–1.25×)`);
+  console.log(`   openssl speed's own spread (3 × 1 s per run, the host's noise floor): CV median ${pct(median(opensslCv))}, max ${pct(Math.max(...opensslCv, 0))}`);
+  console.log(`   AES-128-GCM / openssl speed (best of its 3 runs, right after each run): median ${median(vsOpenssl).toFixed(2)}× (range ${Math.min(...vsOpenssl).toFixed(2)}–${Math.max(...vsOpenssl).toFixed(2)}; target 0.8–1.25×)`);
   console.log(`   AES-NI masked, --expect aes-hw exits 1: ${caught}/${N} (target ${N}/${N})`);
   console.log(`   wall of --probes crypto,cpu,ml quick: median ${(median(walls) / 1000).toFixed(1)} s; all probes quick: ${(all / 1000).toFixed(1)} s${busy ? '' : ' (target ≤ 6 s)'}`);
 }
