@@ -242,24 +242,26 @@ export async function calibrateCrypto(ctx: ProbeContext, d: Detection, opts: Cal
     });
 
     // Each side's own result check and the cross digest: both paths must compute the same bytes.
-    for (const j of jobs) {
-      const own = crossDigest(j.row);
-      const list: { side: string; why: string }[] = [];
-      const sides: [string, SideChild | undefined][] = [['accelerated', accelerated], ['software', j.mask ? software.get(j.mask) : undefined]];
-      for (const [name, c] of sides) {
+    // Each child answers one command at a time, so each side's checks run in order, the sides at once.
+    const own = new Map(jobs.map((j) => [j.row.metric, crossDigest(j.row)]));
+    for (const j of jobs) checks.set(j.row.metric, []);
+    const checkSide = async (name: Side, childOf: (j: Job) => SideChild | undefined) => {
+      for (const j of jobs) {
+        const c = childOf(j);
         if (!c || !rounds[j.row.metric]?.rounds[name]?.some((r) => r.length)) continue;
         try {
           const r = await c.ask({ op: 'finish', metric: j.row.metric }, left());
           if (typeof r.engine === 'string') engines[`${j.row.metric} ${name}`] = r.engine;
+          const list = checks.get(j.row.metric)!;
           if (typeof r.check === 'string') list.push({ side: name, why: r.check });
-          else if (typeof r.digest === 'string' && r.digest !== own)
-            list.push({ side: name, why: `the ${name} path gives different output than this process for the same input (${r.digest.slice(0, 12)}… vs ${own.slice(0, 12)}…)` });
+          else if (typeof r.digest === 'string' && r.digest !== own.get(j.row.metric))
+            list.push({ side: name, why: `the ${name} path gives different output than this process for the same input (${r.digest.slice(0, 12)}… vs ${own.get(j.row.metric)!.slice(0, 12)}…)` });
         } catch {
           /* not checked: the child is gone after measuring; its samples stand, the check is missing */
         }
       }
-      checks.set(j.row.metric, list);
-    }
+    };
+    await Promise.all([checkSide('accelerated', () => accelerated), checkSide('software', (j) => (j.mask ? software.get(j.mask) : undefined))]);
   } finally {
     await Promise.all(all.map((c) => c.close()));
   }
@@ -271,7 +273,7 @@ export async function calibrateCrypto(ctx: ProbeContext, d: Detection, opts: Cal
   for (const j of jobs) {
     const capId = j.row.cap ? `crypto.${j.row.cap}` : undefined;
     const g = rounds[j.row.metric];
-    const wrong = checks.get(j.row.metric) ?? [];
+    const wrong = [...(checks.get(j.row.metric) ?? [])].sort((a, b) => (a.side < b.side ? -1 : a.side > b.side ? 1 : 0)); // accelerated first, whichever side answered first
     let judged: Judged;
     if (wrong.length) {
       for (const w of wrong) findings.push(wrongResultFinding(j.row.metric, `${w.side} path: ${w.why}`, capId));
