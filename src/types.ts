@@ -208,6 +208,10 @@ export interface Probe {
    * under a shorter `--timeout` (the frameworks probe: heavy Python imports take 10 s on a busy machine).
    */
   minTimeoutMs?: number;
+  /** Its detection is the long pole (child interpreters importing their stacks): the runner starts it before the others. */
+  slow?: boolean;
+  /** Loads the code `detect` imports lazily; the runner awaits it for the slow probes before starting any, so that loading does not queue behind the others' work. */
+  load?(): Promise<unknown>;
   detect(host: Host, ctx: ProbeContext): Promise<Detection>;
   /** Real machine only, one probe at a time; ctx.peers holds every probe's detection by then. */
   calibrate?(ctx: ProbeContext, d: Detection): Promise<Calibration>;

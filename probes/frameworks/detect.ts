@@ -43,7 +43,7 @@ export async function detectFrameworks(
   const resourcesP = detectResources(host, new Trail());
   const [interpreters, nvidiaText, onnx, cpuinfo, resources] = await Promise.all([
     // Import runs at once: the CPUs this process may use (cgroup quota, cpuset), at least one.
-    resourcesP.then((r) => inspectInterpreters(host, evidence, ctx.signal, budget, Math.max(1, Math.floor(r.usableCpus ?? host.info().availableParallelism)))),
+    inspectInterpreters(host, evidence, ctx.signal, budget, resourcesP.then((r) => Math.max(1, Math.floor(r.usableCpus ?? host.info().availableParallelism)))),
     linux ? host.readFile(NVIDIA_VERSION) : Promise.resolve(undefined),
     onnxruntimeNode(host, evidence),
     linux ? host.readFile('/proc/cpuinfo') : Promise.resolve(undefined),

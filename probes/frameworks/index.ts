@@ -20,6 +20,8 @@ export const frameworksProbe: Probe = {
   title: 'Frameworks',
   vocabulary: frameworksVocabulary,
   minTimeoutMs: FRAMEWORKS_DEADLINE_MS,
+  slow: true,
+  load: () => import('./detect.js'),
   async detect(host, ctx) {
     const { detectFrameworks } = await import('./detect.js');
     return detectFrameworks(host, ctx);

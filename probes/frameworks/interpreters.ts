@@ -206,7 +206,7 @@ interface Found {
 
 /**
  * Finds and inspects every interpreter. Never throws for an interpreter's sake.
- * `concurrency`: import runs at once. Imports are CPU-bound, so more than the usable CPUs would only
+ * `concurrency`: import runs at once (or a promise of it). Imports are CPU-bound, so more than the usable CPUs would only
  * stretch each one (two or three virtualenvs with torch and tensorflow starved each other, issue 12).
  */
 export async function inspectInterpreters(
@@ -214,7 +214,7 @@ export async function inspectInterpreters(
   evidence: Evidence[],
   signal?: AbortSignal,
   budget: InspectBudget = DEFAULT_BUDGET,
-  concurrency = 1,
+  concurrency: number | Promise<number> = 1,
 ): Promise<InterpreterReport[]> {
   const t0 = Date.now();
   const left = () => budget.totalMs - (Date.now() - t0);
@@ -252,7 +252,9 @@ export async function inspectInterpreters(
   // process finished first; each interpreter's imports are queued as soon as its turn comes.
   const [firstImports, firstLocate] = v1 ? [['numpy'], PY_PACKAGES.filter((x) => x !== 'numpy')] : [[], PY_PACKAGES];
   const identities = groups.map((g) => inspect(host, g.path, nonce, firstImports, firstLocate, Math.min(budget.identityMs, left()), budget.maxBytes, signal));
-  const schedule = scheduler(concurrency);
+  // The cap is needed only from the first import on: the identity runs do not wait for it (the
+  // caller reads it from the cgroup files, which took ~50 ms at start-up, issue 17).
+  const schedule = scheduler(await concurrency);
   const merged: Found[] = [];
   const imports: Array<Promise<void>> = [];
   for (const [gi, g] of groups.entries()) {
