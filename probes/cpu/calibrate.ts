@@ -337,6 +337,27 @@ export async function calibrateCpu(ctx: ProbeContext, d: Detection): Promise<Cal
   const findings: Finding[] = [];
   const capabilities: NonNullable<Calibration['capabilities']> = {};
 
+  // Parallel scaling: one worker per visible CPU.
+  const visible = visibleCpus(d.facts);
+  const workers = Math.min(visible, MAX_WORKERS);
+  const expected = expectedParallelism(workers, d.facts.threadsPerCore);
+  let scaling: Metric;
+  if (workers < 2) scaling = skipped('×', `${visible} visible CPU: nothing to scale to`);
+  else if (ctx.signal.aborted) scaling = skipped('×', 'interrupted before it started');
+  else {
+    let pool: WorkerPool | undefined;
+    try {
+      pool = await startPool(workers);
+      const p = pool;
+      const env0 = envCpuLimits(ctx.peers.environment?.facts);
+      const usable = Math.min(visible, env0.affinityCpus ?? visible, env0.cpusetCpus ?? visible);
+      scaling = await scalingAb(p, workers, usable, expected, ctx);
+    } catch (e) {
+      scaling = skipped('×', `could not start ${workers} worker threads: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      await pool?.close();
+    }
+  }
   // Scalar baseline and memory bandwidth.
   const llc = lastLevelCacheBytes(d.facts);
   const arrayBytes = streamArrayBytes(llc, level);
@@ -364,27 +385,6 @@ export async function calibrateCpu(ctx: ProbeContext, d: Detection): Promise<Cal
       findings.push(inconclusiveFinding('cpu.wasm.simd128', r.verdict.why + contentionNote(contention), contention.level));
   }
 
-  // Parallel scaling: one worker per visible CPU.
-  const visible = visibleCpus(d.facts);
-  const workers = Math.min(visible, MAX_WORKERS);
-  const expected = expectedParallelism(workers, d.facts.threadsPerCore);
-  let scaling: Metric;
-  if (workers < 2) scaling = skipped('×', `${visible} visible CPU: nothing to scale to`);
-  else if (ctx.signal.aborted) scaling = skipped('×', 'interrupted before it started');
-  else {
-    let pool: WorkerPool | undefined;
-    try {
-      pool = await startPool(workers);
-      const p = pool;
-      const env0 = envCpuLimits(ctx.peers.environment?.facts);
-      const usable = Math.min(visible, env0.affinityCpus ?? visible, env0.cpusetCpus ?? visible);
-      scaling = await scalingAb(p, workers, usable, expected, ctx);
-    } catch (e) {
-      scaling = skipped('×', `could not start ${workers} worker threads: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      await pool?.close();
-    }
-  }
   const env = envCpuLimits(ctx.peers.environment?.facts);
   if (scaling.status === 'ok') {
     scaling = { ...scaling, notes: `${scaling.notes}; environment usableCpus ${env.usableCpus ?? 'unknown'}, affinity ${env.affinityCpus ?? 'unknown'}, cpuset ${env.cpusetCpus ?? 'none'}, quota ${env.cpuQuota ?? 'none'}` };

@@ -1,8 +1,13 @@
 /**
  * Parallel scaling: the scalar-int LCG kernel on 1 and on N worker_threads at once.
- * The workers run the very function the main thread measures (its source is handed to them
- * with the constants it reads), from an eval'd script with no execArgv, so they start fast
- * and load no loader hooks or project files.
+ * The kernel is one WebAssembly module (lcgModule), compiled once here and handed to every worker:
+ * V8 shares a posted module's machine code between isolates, so all workers run the very same
+ * code. Each worker compiling its own copy of the JavaScript loop (as before) ran it at one of two
+ * speeds, fixed per worker for its life (5.3 or 10 ms for 1.5M steps here, code placement): a
+ * process whose first worker was fast and second slow read ×1.0 on 2 idle CPUs, the bimodal
+ * ×1.0 / ×1.95 of issue 12, and a false "parallelism limited" finding with it.
+ * The worker script is eval'd with no execArgv, so it starts fast and loads no loader hooks or
+ * project files.
  *
  * Each worker times its own work, and a run's time is the span from the first worker's start to
  * the last one's end, on the workers' clocks. Timing on this thread instead, across the await,
@@ -12,7 +17,25 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Kernel } from '../../../src/calibration.js';
-import { LCG, OPS_PER_ITERATION, lcgReference, lcgStreams } from './scalar.js';
+import { LCG, OPS_PER_ITERATION, lcgReference } from './scalar.js';
+import { Code, OP, T, wasmModule } from './wasm-emit.js';
+
+/**
+ * lcgStreams in WebAssembly: `lcg(n)` runs n steps of the four streams s ← s·A + C (mod 2^32) from
+ * the seeds and stores them as i32 at bytes 0–15 of its memory.
+ */
+export function lcgModule(): WebAssembly.Module {
+  const c = new Code();
+  // locals: 0 = n (param), 1–4 = s0–s3, 5 = i
+  LCG.SEED.forEach((seed, k) => c.i32(seed).local(OP.localSet, 1 + k));
+  c.op(OP.block, OP.blockVoid).local(OP.localGet, 0).op(OP.i32Eqz, OP.br_if, 0);
+  c.op(OP.loop, OP.blockVoid);
+  LCG.C.forEach((inc, k) => c.local(OP.localGet, 1 + k).i32(LCG.A).op(OP.i32Mul).i32(inc).op(OP.i32Add).local(OP.localSet, 1 + k));
+  c.local(OP.localGet, 5).i32(1).op(OP.i32Add).local(OP.localTee, 5).local(OP.localGet, 0).op(OP.i32LtU, OP.br_if, 0);
+  c.op(OP.end, OP.end);
+  for (let k = 0; k < 4; k++) c.i32(0).local(OP.localGet, 1 + k).mem(OP.i32Store, 2, 4 * k);
+  return new WebAssembly.Module(wasmModule([{ name: 'lcg', params: [T.i32], results: [], locals: [T.i32, T.i32, T.i32, T.i32, T.i32], body: c }], 1));
+}
 
 /** A started pool of kernel workers. */
 export interface WorkerPool {
@@ -36,17 +59,19 @@ interface WorkerReply {
   t1: number;
 }
 
-/** The worker's script: the kernel's constants and source, and a message loop that times the work itself. */
+/** The worker's script: instantiates the shared module (workerData), warms it up, then times each call itself. */
 export function workerSource(): string {
   return [
     '"use strict";',
-    'const __name = (f) => f;', // esbuild's keepNames helper, should the function's source mention it
-    `const LCG_A = ${LCG.A}, LCG_C = ${JSON.stringify(LCG.C)}, LCG_SEED = ${JSON.stringify(LCG.SEED)};`,
-    `const lcgStreams = (${lcgStreams.toString()});`,
-    "const { parentPort } = require('node:worker_threads');",
+    "const { parentPort, workerData } = require('node:worker_threads');",
+    'const inst = new WebAssembly.Instance(workerData.module);',
+    'const lcg = inst.exports.lcg;',
+    'const mem = new Int32Array(inst.exports.memory.buffer, 0, 4);',
     // timeOrigin + now(): one clock for all workers (each worker's now() starts at its own origin).
     'const now = () => performance.timeOrigin + performance.now();',
-    'parentPort.on("message", (n) => { const t0 = now(); const r = lcgStreams(n); const t1 = now(); parentPort.postMessage({ r, t0, t1 }); });',
+    // Many short calls first: V8 tiers the function up to optimized code while they run.
+    `for (let i = 0; i < ${WARM_CALLS}; i++) lcg(${WARM_CALL_STEPS});`,
+    'parentPort.on("message", (n) => { const t0 = now(); lcg(n); const t1 = now(); parentPort.postMessage({ r: Array.from(mem), t0, t1 }); });',
   ].join('\n');
 }
 
@@ -59,16 +84,20 @@ const WORKER_LIMITS = { codeRangeSizeMb: 16, maxOldGenerationSizeMb: 64, maxYoun
 
 /** Steps each worker runs once at start, untimed (about a millisecond of work). */
 const WARM_STEPS = 1 << 20;
+/** The workers' own warm-up: this many calls of this many steps (~2 ms), before any message. */
+const WARM_CALLS = 300;
+const WARM_CALL_STEPS = 5000;
 
 /** Starts `size` workers, waits until each is online and has run the kernel once. */
 export async function startPool(size: number): Promise<WorkerPool> {
   const src = workerSource();
+  const module = lcgModule(); // compiled once; every worker gets this very code
   const workers: Worker[] = [];
   const close = async () => {
     await Promise.all(workers.map((w) => w.terminate().catch(() => 0)));
   };
   try {
-    for (let i = 0; i < size; i++) workers.push(new Worker(src, { eval: true, execArgv: [], stdout: true, stderr: true, resourceLimits: WORKER_LIMITS }));
+    for (let i = 0; i < size; i++) workers.push(new Worker(src, { eval: true, execArgv: [], stdout: true, stderr: true, resourceLimits: WORKER_LIMITS, workerData: { module } }));
     await Promise.all(
       workers.map((w) => new Promise<void>((resolve, reject) => {
         w.once('online', resolve);

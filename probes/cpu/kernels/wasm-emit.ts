@@ -24,6 +24,8 @@ export const OP = {
   i32LtU: 0x49,
   i32Add: 0x6a,
   i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32Store: 0x36,
   f32Add: 0x92,
   f32Sub: 0x93,
   f32Mul: 0x94,
