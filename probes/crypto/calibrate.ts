@@ -198,7 +198,7 @@ export async function calibrateCrypto(ctx: ProbeContext, d: Detection, opts: Cal
     const argv = opts.childArgv ? opts.childArgv(which, defArgv) : defArgv;
     const env = opts.childEnv ? opts.childEnv(which, defEnv) : defEnv;
     const startupMs = Math.max(1000, deadline - performance.now());
-    return new SideChild(() => RoundChild.start({ argv, env, signal: ctx.signal }, startupMs), label);
+    return new SideChild(() => RoundChild.start({ argv, env, cwd: '/', signal: ctx.signal }, startupMs), label);
   };
   const accelerated = sideChild('accelerated');
   const software = new Map<string, SideChild>();
