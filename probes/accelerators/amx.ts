@@ -4,8 +4,10 @@
  * and whether this process may use it (Linux 5.16+ makes a process request the permission first).
  * The request is made in the worker only; the parent is not changed.
  */
-import koffi from 'koffi';
+import { loadKoffi } from '../../src/koffi.js';
 import { ARCH_PRCTL } from './tables.js';
+
+const koffi = loadKoffi();
 
 /** What the kernel says about XTILEDATA for the calling process. */
 export interface AmxAnswer {

@@ -44,7 +44,7 @@ let bound: Promise<Bound | string> | undefined;
 function bind(): Promise<Bound | string> {
   bound ??= (async () => {
     try {
-      const koffi = (await import('koffi')).default;
+      const koffi = (await import('../../src/koffi.js')).loadKoffi();
       const lib = koffi.load(null as unknown as string); // the process itself: node's own OpenSSL
       return {
         cipherNew: lib.func('void *EVP_CIPHER_CTX_new()'),

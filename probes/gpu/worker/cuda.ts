@@ -2,11 +2,13 @@
  * CUDA driver API (libcuda), CUDA runtime (libcudart) and NVML (libnvidia-ml) through koffi, plus
  * the PTX calibration kernels. For the FFI worker only.
  */
-import koffi from 'koffi';
+import { loadKoffi } from '../../../src/koffi.js';
 import type { LibraryHandle } from 'koffi';
 import type { Kernel } from '../../../src/calibration.js';
 import { loadFirst } from './libpath.js';
 import { CU_ERRORS, CUDART_ERRORS, errorName, LIBRARIES } from '../tables.js';
+
+const koffi = loadKoffi();
 
 /** Loads the first library of a list that resolves to a trusted absolute path and opens: its handle and name, or the first error. */
 export function openFirst(names: readonly string[]): { lib: LibraryHandle; library: string } | { absent: string } {

@@ -3,11 +3,13 @@
  * and the calibration kernels (FMA throughput, device memory bandwidth, host↔device transfer).
  * Loaded only inside the worker process.
  */
-import koffi from 'koffi';
+import { loadKoffi } from '../../../src/koffi.js';
 import type { LibraryHandle } from 'koffi';
 import type { Kernel } from '../../../src/calibration.js';
 import { clDeviceType, LIBRARIES } from '../tables.js';
 import { loadFirst } from './libpath.js';
+
+const koffi = loadKoffi();
 
 type Ptr = bigint | null;
 
