@@ -20,7 +20,7 @@ export interface RunOptions {
   /**
    * Whether probes' `prepare` runs during detection. Default: with 4 or more CPUs only. Start-ups
    * are CPU-bound, and so is detection (Python imports numpy): on 2 CPUs, starting the tfjs
-   * workers early made detection 0.9 s longer and calibration 1 s shorter, no gain in all.
+   * workers early made detection 0.9 s longer and calibration 1 s shorter, no gain overall.
    */
   prepare?: boolean;
 }
