@@ -11,3 +11,8 @@ export function canonicalize<T>(v: T): T {
   }
   return v;
 }
+
+/** Code-unit order of two strings, as Array.prototype.sort orders them (not localeCompare: no ICU, and the same on every host). */
+export function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

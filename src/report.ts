@@ -2,7 +2,7 @@
 import type { Host } from './host/host.js';
 import type { RunResult } from './runner.js';
 import type { CalibrationLevel, Capability, Finding, Report } from './types.js';
-import { canonicalize } from './canonical.js';
+import { byCodeUnit, canonicalize } from './canonical.js';
 import { Redactor } from './host/redact.js';
 import { validate } from './schemas.js';
 import { InternalError } from './errors.js';
@@ -24,15 +24,12 @@ export function sortFindings(fs: Finding[]): Finding[] {
   return [...fs].sort(
     (a, b) =>
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-      cmp(a.code, b.code) ||
-      cmp(a.capability ?? '', b.capability ?? '') ||
-      cmp(a.message, b.message),
+      byCodeUnit(a.code, b.code) ||
+      byCodeUnit(a.capability ?? '', b.capability ?? '') ||
+      byCodeUnit(a.message, b.message),
   );
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v ? v : null;

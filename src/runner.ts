@@ -147,7 +147,12 @@ export async function runProbes(host: Host, probes: readonly Probe[], opts: RunO
   // The slow ones first (issue 17): their code is loaded before anything else starts (with the
   // other probes' imports and spawns interleaved, loading frameworks' detection took 130 ms
   // instead of ~15), and their start-up then overlaps everyone else's.
-  await Promise.race([Promise.all(probes.filter((x) => x.slow && x.load).map((x) => x.load!().catch(() => undefined))), new Promise((r) => setTimeout(r, 500).unref())]);
+  const loads = probes.filter((x) => x.slow && x.load).map((x) => x.load!().catch(() => undefined));
+  if (loads.length) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(loads), new Promise((r) => (timer = setTimeout(r, 500)))]);
+    clearTimeout(timer);
+  }
   for (const p of [...probes.filter((x) => x.slow), ...probes.filter((x) => !x.slow)]) pending.set(p.id, runOne(p));
   await Promise.all(pending.values());
 

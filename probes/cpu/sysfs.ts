@@ -1,5 +1,6 @@
 /** Linux sysfs/procfs reads for the cpu probe, all through Host. */
 import type { Host } from '../../src/host/host.js';
+import { byCodeUnit } from '../../src/canonical.js';
 
 /** One cache of cpu0 (/sys/devices/system/cpu/cpu0/cache/indexN). */
 export interface CacheInfo {
@@ -55,8 +56,7 @@ export async function readCaches(host: Host): Promise<CacheInfo[]> {
   );
   // Code-unit order, not localeCompare: the first localeCompare loads ICU's collator (~15 ms of
   // start-up CPU, issue 17), and the sysfs type names are ASCII.
-  const byType = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  return caches.sort((a, b) => (a.level ?? 0) - (b.level ?? 0) || byType(String(a.type), String(b.type)));
+  return caches.sort((a, b) => (a.level ?? 0) - (b.level ?? 0) || byCodeUnit(String(a.type), String(b.type)));
 }
 
 /** cpufreq limits of cpu0 in MHz (sysfs gives kHz). */

@@ -35,6 +35,7 @@ import {
   type RoundGroup,
 } from '../../src/calibration.js';
 import { RoundChild } from '../../src/round-child.js';
+import { byCodeUnit } from '../../src/canonical.js';
 import { contentionOf, contentionNote } from '../../src/contention.js';
 import { CRYPTO_KERNELS, CRYPTO_METRIC_UNIT, SPEEDUP_THRESHOLD, type CryptoCapId, type CryptoKernelRow } from './tables.js';
 import { crossDigest } from './kernels.js';
@@ -273,7 +274,7 @@ export async function calibrateCrypto(ctx: ProbeContext, d: Detection, opts: Cal
   for (const j of jobs) {
     const capId = j.row.cap ? `crypto.${j.row.cap}` : undefined;
     const g = rounds[j.row.metric];
-    const wrong = [...(checks.get(j.row.metric) ?? [])].sort((a, b) => (a.side < b.side ? -1 : a.side > b.side ? 1 : 0)); // accelerated first, whichever side answered first
+    const wrong = [...(checks.get(j.row.metric) ?? [])].sort((a, b) => byCodeUnit(a.side, b.side)); // accelerated first, whichever side answered first
     let judged: Judged;
     if (wrong.length) {
       for (const w of wrong) findings.push(wrongResultFinding(j.row.metric, `${w.side} path: ${w.why}`, capId));

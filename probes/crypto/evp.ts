@@ -20,6 +20,8 @@ import { createCipheriv, createHash } from 'node:crypto';
 export interface EvpContext {
   /** Encrypts `buf` in place (or hashes it); returns the bytes processed. */
   update(buf: Buffer): number;
+  /** A hash context's digest of what it was fed (ends it); null for a cipher. */
+  digest(): Buffer | null;
   free(): void;
 }
 
@@ -74,6 +76,12 @@ function open(b: Bound, kind: 'aead' | 'cipher' | 'hash', algorithm: string, key
     if (!ctx || b.digestInit(ctx, md, null) !== 1) return `EVP_DigestInit_ex(${algorithm}) failed`;
     return {
       update: (buf) => (b.digestUpdate(ctx, buf, buf.length), buf.length),
+      digest: () => {
+        const out = Buffer.alloc(64); // EVP_MAX_MD_SIZE
+        const len = [0];
+        b.digestFinal(ctx, out, len);
+        return out.subarray(0, len[0]);
+      },
       free: () => void b.mdFree(ctx),
     };
   }
@@ -84,6 +92,7 @@ function open(b: Bound, kind: 'aead' | 'cipher' | 'hash', algorithm: string, key
   const outl = [0];
   return {
     update: (buf) => (b.encryptUpdate(ctx, buf, outl, buf, buf.length), buf.length),
+    digest: () => null,
     free: () => void b.cipherFree(ctx),
   };
 }
@@ -98,26 +107,16 @@ export async function evpContext(kind: 'aead' | 'cipher' | 'hash', algorithm: st
   try {
     const test = open(b, kind, algorithm, key, iv);
     if (typeof test === 'string') return test;
+    // The probe chunk both ways: a cipher's output (in place), a hash's digest.
     const mine = Buffer.from(probe);
     test.update(mine);
-    let same: boolean;
-    if (kind === 'hash') {
-      // the digest of the probe chunk, both ways
-      const out = Buffer.alloc(64);
-      const len = [0];
-      const ctx = b.mdNew();
-      b.digestInit(ctx, b.mdByName(algorithm), null);
-      b.digestUpdate(ctx, probe, probe.length);
-      b.digestFinal(ctx, out, len);
-      b.mdFree(ctx);
-      same = out.subarray(0, len[0]).equals(createHash(algorithm).update(probe).digest());
-    } else {
-      same = mine.equals(createCipheriv(algorithm, key, iv, { authTagLength: 16 } as never).update(probe));
-    }
+    const same =
+      kind === 'hash'
+        ? test.digest()!.equals(createHash(algorithm).update(probe).digest())
+        : mine.equals(createCipheriv(algorithm, key, iv, { authTagLength: 16 } as never).update(probe));
     test.free();
     if (!same) return `EVP in place gave other bytes than node:crypto for ${algorithm}`;
-    const ctx = open(b, kind, algorithm, key, iv);
-    return ctx;
+    return open(b, kind, algorithm, key, iv);
   } catch (e) {
     return `EVP call failed: ${(e as Error).message}`;
   }

@@ -16,10 +16,9 @@ export const CHUNK_BYTES = 64 * 1024;
 
 /** A kernel's state: one long-lived context and the chunk it is fed. */
 export interface CryptoState {
-  ctx: Cipher | Hash;
+  /** node's OpenSSL in place when bound and checked, else a node:crypto context */
+  ctx: EvpContext | Cipher | Hash;
   chunk: Buffer;
-  /** node's OpenSSL in place, when bound and checked (then `ctx` is not fed) */
-  evp?: EvpContext;
   /** which engine ran, and why not EVP in place when it did not */
   engine: string;
 }
@@ -124,8 +123,8 @@ export function crossDigest(row: CryptoKernelRow): string {
   return h.digest('hex');
 }
 
-/** The calibration kernel for a row: `run` streams `iterations` chunks through one context. */
-export function cryptoKernel(row: CryptoKernelRow): Kernel<CryptoState> {
+/** The calibration kernel for a row: `run` streams `iterations` chunks through one context. `onEngine` hears which engine its setup chose. */
+export function cryptoKernel(row: CryptoKernelRow, onEngine?: (engine: string) => void): Kernel<CryptoState> {
   return {
     id: row.metric,
     unit: CRYPTO_METRIC_UNIT,
@@ -136,16 +135,15 @@ export function cryptoKernel(row: CryptoKernelRow): Kernel<CryptoState> {
       const chunk = seq(CHUNK_BYTES, 3);
       const { key, iv } = keyIv(row);
       const evp = await evpContext(row.kind, row.algorithm, key, iv, chunk);
-      return typeof evp === 'string'
-        ? { ctx: context(row), chunk, engine: `node:crypto update() (${evp})` }
-        : { ctx: context(row), chunk, evp, engine: "node's OpenSSL EVP, in place" };
+      const state = typeof evp === 'string' ? { ctx: context(row), chunk, engine: `node:crypto update() (${evp})` } : { ctx: evp, chunk, engine: "node's OpenSSL EVP, in place" };
+      onEngine?.(state.engine);
+      return state;
     },
     run(s, iterations) {
-      if (s.evp) for (let i = 0; i < iterations; i++) s.evp.update(s.chunk);
-      else for (let i = 0; i < iterations; i++) s.ctx.update(s.chunk);
+      for (let i = 0; i < iterations; i++) s.ctx.update(s.chunk);
       return iterations * CHUNK_BYTES;
     },
     check: () => knownAnswer(row),
-    teardown: (s) => s.evp?.free(),
+    teardown: (s) => ('free' in s.ctx ? s.ctx.free() : undefined),
   };
 }

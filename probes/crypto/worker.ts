@@ -39,14 +39,10 @@ async function handle(cmd: Command): Promise<object> {
   if (cmd.op === 'round') {
     let s = samplers.get(row.metric);
     if (!s) {
-      const k = cryptoKernel(row);
-      const setup = k.setup!;
-      k.setup = async () => {
-        const state = await setup();
-        engines.set(row.metric, state.engine);
-        return state;
-      };
-      s = await openSampler(k, { level, budget: config.budget });
+      s = await openSampler(
+        cryptoKernel(row, (engine) => engines.set(row.metric, engine)),
+        { level, budget: config.budget },
+      );
       samplers.set(row.metric, s);
     }
     return { ok: true, rates: await s.take(Math.max(1, Math.min(100, Math.floor(cmd.n) || 1))) };

@@ -45,7 +45,7 @@ async function query(stacks: string[]): Promise<void> {
 }
 
 async function calibrate(level: 'quick' | 'full'): Promise<void> {
-  const { measure } = await import('../../src/calibration.js');
+  const { measure, skipped } = await import('../../src/calibration.js');
   const cl = await import('./worker/opencl.js');
   const cuda = await import('./worker/cuda.js');
   const opts = { level, probe: 'gpu' } as const;
@@ -82,8 +82,8 @@ async function calibrate(level: 'quick' | 'full'): Promise<void> {
           // measures: at the quick level they are not timed again (0.6 s of the gpu probe's 1.5 s
           // on PoCL here). --calibrate full measures them.
           const why = 'a CPU device: host↔device copies stay in the same memory (cpu.mem-copy); measured at --calibrate full';
-          metrics[`${base}.h2d`] = { status: 'skipped', unit: 'GB/s', reason: why };
-          metrics[`${base}.d2h`] = { status: 'skipped', unit: 'GB/s', reason: why };
+          metrics[`${base}.h2d`] = skipped('GB/s', why);
+          metrics[`${base}.d2h`] = skipped('GB/s', why);
         } else {
           metrics[`${base}.h2d`] = await measure(cl.transferKernel(s, `${base}.h2d`, sizes, 'h2d'), opts);
           metrics[`${base}.d2h`] = await measure(cl.transferKernel(s, `${base}.d2h`, sizes, 'd2h'), opts);

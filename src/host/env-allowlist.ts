@@ -3,6 +3,7 @@
  * passwords) never reaches a probe, a report or a capture.
  */
 import { createRequire } from 'node:module';
+import { byCodeUnit } from '../canonical.js';
 
 const require = createRequire(import.meta.url);
 
@@ -106,7 +107,7 @@ export function allowedValue(v: string): string {
 /** Reads the allowlisted part of an environment object, sorted by name. */
 export function readAllowedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, mode] of [...envAllowlist()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [name, mode] of [...envAllowlist()].sort(([a], [b]) => byCodeUnit(a, b))) {
     const v = env[name];
     if (v === undefined) continue;
     out[name] = mode === 'presence' ? '<set>' : allowedValue(v);
